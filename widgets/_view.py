@@ -1,0 +1,162 @@
+"""Shared view plumbing: the one place every interactive gets its frame from.
+
+An interactive is built by :func:`interactive`. It has
+
+* a *principal control* (a dropdown of presets) linked in the browser to a
+  ``Stack`` of views rendered in advance, one per preset, so it works on the
+  static site with no kernel;
+* *live controls* that re-render the visible view through Python (in
+  JupyterLab or Binder); on the static site a note says they need a kernel;
+* an error line: a ``ValueError`` from the model shows its message there and
+  the widget keeps working.
+
+Views are HTML strings; charts come from one reused matplotlib figure per
+widget, rendered to an inline PNG by :func:`figure_html`.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import ipywidgets as w
+from matplotlib.figure import Figure
+
+Values = dict[str, Any]
+
+#: Shown only on the static site: the book's stylesheet un-hides ``.needs-kernel``.
+KERNEL_NOTE = (
+    '<div class="needs-kernel" style="display:none">'
+    "The dropdown above works on this page. The other controls recompute in "
+    "Python: launch this page on Binder or open it in JupyterLab to use them."
+    "</div>"
+)
+
+#: Okabe & Ito's colour-blind-safe palette (blue, orange, green, vermillion, purple, sky, yellow, black).
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+
+#: Width of the controls' labels, so every control lines up.
+_STYLE = {"description_width": "11em"}
+_LAYOUT = {"width": "30em"}
+
+
+def new_figure(width: float = 6.4, height: float = 3.2) -> Figure:
+    """A matplotlib figure outside pyplot: nothing global, nothing shown by accident."""
+    return Figure(figsize=(width, height), dpi=96, layout="constrained")
+
+
+def figure_html(fig: Figure, alt: str) -> str:
+    """The figure as an inline PNG ``<img>`` with alt text (no files, works offline)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (
+        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
+        f'style="max-width:100%;height:auto">'
+    )
+
+
+def table_html(rows: list[tuple[str, str]], caption: str = "") -> str:
+    """A two-column HTML table of (label, value) rows."""
+    body = "".join(
+        f"<tr><th scope='row' style='text-align:left;padding-right:1em'>{html.escape(k)}</th>"
+        f"<td style='text-align:right'>{html.escape(v)}</td></tr>"
+        for k, v in rows
+    )
+    head = f"<caption style='text-align:left'>{html.escape(caption)}</caption>" if caption else ""
+    return f"<table class='widget-table'>{head}{body}</table>"
+
+
+def error_html(error: Exception) -> str:
+    """A short message for the error line (never a traceback)."""
+    if isinstance(error, ValueError):
+        text = str(error)
+    else:  # a bug, not bad input: still keep the widget alive
+        text = f"unexpected {type(error).__name__}: {error}"
+    return f'<div role="alert" style="color:#b00020">&#9888; {html.escape(text)}</div>'
+
+
+def control(kind: str, description: str, **kwargs: Any) -> w.ValueWidget:
+    """An ipywidgets control (``kind`` names its class) with the course's label width.
+
+    Sliders report on release, so a drag costs one recomputation, not dozens.
+    """
+    cls = getattr(w, kind)
+    if "continuous_update" in cls.class_trait_names():
+        kwargs.setdefault("continuous_update", False)
+    return cls(description=description, style=_STYLE, layout=_LAYOUT, **kwargs)
+
+
+class Interactive(w.VBox):
+    """Presets in a browser-linked stack, plus live controls that re-render it.
+
+    ``render(values) -> str`` turns the controls' values into the view's HTML.
+    ``presets`` maps each preset's name to the control values it sets; a preset
+    may leave a control out (it keeps its current value).
+    """
+
+    def __init__(
+        self,
+        render: Callable[[Values], str],
+        controls: Mapping[str, w.ValueWidget],
+        presets: Mapping[str, Values],
+        *,
+        principal: str = "Preset",
+    ) -> None:
+        self.render = render
+        self.controls = dict(controls)
+        self.presets = dict(presets)
+        self.principal = w.Dropdown(
+            options=list(self.presets), description=principal, style=_STYLE, layout=_LAYOUT
+        )
+        self.error = w.HTML()
+        views = []
+        for name in self.presets:
+            self._apply(self.presets[name])
+            views.append(w.HTML(self.render(self.values)))
+        self._apply(self.presets[self.principal.value])
+        self.stack = w.Stack(children=views, selected_index=0)
+        w.jslink((self.principal, "index"), (self.stack, "selected_index"))
+        self.principal.observe(self._on_preset, names="value")
+        for control in self.controls.values():
+            control.observe(self._on_control, names="value")
+        live = list(self.controls.values())
+        note = [w.HTML(KERNEL_NOTE)] if live else []
+        super().__init__(children=[self.principal, self.stack, *note, *live, self.error])
+
+    @property
+    def values(self) -> Values:
+        """The live controls' current values, by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    @property
+    def view(self) -> w.HTML:
+        """The view on show (the stack's selected child)."""
+        return self.stack.children[self.principal.index]
+
+    def _apply(self, preset: Values) -> None:
+        self._updating = True
+        try:
+            for name, value in preset.items():
+                self.controls[name].value = value
+        finally:
+            self._updating = False
+
+    def refresh(self) -> None:
+        """Re-render the visible view from the controls; errors go to the error line."""
+        try:
+            self.view.value = self.render(self.values)
+            self.error.value = ""
+        except Exception as error:  # noqa: BLE001 - a callback must never raise
+            self.error.value = error_html(error)
+
+    def _on_preset(self, change: dict) -> None:
+        self._apply(self.presets[change["new"]])
+        self.refresh()
+
+    def _on_control(self, change: dict) -> None:
+        if not self._updating:
+            self.refresh()
