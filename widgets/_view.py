@@ -127,6 +127,10 @@ class Interactive(w.VBox):
         note = [w.HTML(KERNEL_NOTE)] if live else []
         super().__init__(children=[self.principal, self.stack, *note, *live, self.error])
 
+    def __repr__(self) -> str:
+        # Short and stable: notebooks store it as the cell's text output, which nbval compares.
+        return f"<interactive: {self.principal.description} = {self.principal.value!r}>"
+
     @property
     def values(self) -> Values:
         """The live controls' current values, by name."""

@@ -1,0 +1,85 @@
+"""The built static site, offline: every page in headless Chromium with the network cut off.
+
+Run after `make site` (`make test` builds first). Pages come from the book's sources, so a
+page missing from the build fails rather than silently dropping out of the test.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import ROOT
+
+SOURCES = ["intro.md", "references.md", *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "chapters").glob("*.ipynb"))]
+PAGES = [re.sub(r"\.(md|ipynb)$", ".html", source) for source in SOURCES] + ["search.html", "genindex.html"]
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+EXTERNAL_ASSET = re.compile(r"""<(?:script|link|img)\b[^>]*\b(?:src|href)=["'](?:https?:)?//""", re.I)
+
+
+@dataclass
+class Visit:
+    """What a browser saw while loading one page."""
+
+    page: object
+    errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+
+    def widget_text(self, index: int = 0) -> str:
+        """The rendered text of the page's index-th widget (hidden stack views excluded)."""
+        return self.page.locator(".cell_output .jupyter-widgets.widget-container").nth(index).inner_text()
+
+
+def visit(browser, url: str) -> Visit:
+    """Open url with every request outside 127.0.0.1 refused, and wait for widgets to render."""
+    page = browser.new_page()
+    seen = Visit(page)
+
+    def only_local(route) -> None:
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            seen.outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.on("console", lambda message: message.type == "error" and seen.errors.append(message.text))
+    page.on("pageerror", lambda error: seen.errors.append(str(error)))
+    page.on("requestfailed", lambda request: seen.failed.append(request.url))
+    page.on("response", lambda response: response.status >= 400 and seen.failed.append(f"{response.status} {response.url}"))
+    page.goto(url, wait_until="networkidle")
+    if page.locator(f'script[type="{WIDGET_MIME}"]').count():
+        page.wait_for_selector(".cell_output .jupyter-widgets.widget-container", timeout=15_000)
+        page.wait_for_load_state("networkidle")
+    return seen
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_is_self_contained(site: Path, path: str) -> None:
+    """No page loads a script, stylesheet or image from another host (no CDN)."""
+    html = (site / path).read_text(encoding="utf-8")
+    assert not EXTERNAL_ASSET.findall(html)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_widget_js_only_where_widgets_are(site: Path, path: str) -> None:
+    """The widget renderer loads on pages with widgets, with their state embedded, and nowhere else."""
+    html = (site / path).read_text(encoding="utf-8")
+    has_widgets = WIDGET_MIME in html
+    assert ("widgetjs/embed-amd.js" in html) == has_widgets
+    assert ("application/vnd.jupyter.widget-state+json" in html) == has_widgets
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_offline_without_errors(browser, site_url: str, path: str) -> None:
+    seen = visit(browser, f"{site_url}/{path}")
+    assert seen.errors == []
+    assert seen.failed == []
+    assert seen.outside == []
+    seen.page.close()
