@@ -17,9 +17,9 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
         if key not in seen:
             seen.add(key)
             unique.append(script)
-    context["script_files"] = unique
+    context["script_files"][:] = unique  # in place: other handlers hold this list
 
 
 def setup(app):
-    app.connect("html-page-context", _dedupe_scripts, priority=100)
+    app.connect("html-page-context", _dedupe_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -18,6 +18,7 @@ from conftest import ROOT
 SOURCES = ["intro.md", "references.md", *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "chapters").glob("*.ipynb"))]
 PAGES = [re.sub(r"\.(md|ipynb)$", ".html", source) for source in SOURCES] + ["search.html", "genindex.html"]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+WIDGET_OUTPUT = ".cell_output:has(.jupyter-widgets)"
 EXTERNAL_ASSET = re.compile(r"""<(?:script|link|img)\b[^>]*\b(?:src|href)=["'](?:https?:)?//""", re.I)
 
 
@@ -30,9 +31,13 @@ class Visit:
     failed: list[str] = field(default_factory=list)
     outside: list[str] = field(default_factory=list)
 
+    def widget(self, index: int):
+        """The output area of the page's index-th widget cell."""
+        return self.page.locator(WIDGET_OUTPUT).nth(index)
+
     def widget_text(self, index: int = 0) -> str:
         """The rendered text of the page's index-th widget (hidden stack views excluded)."""
-        return self.page.locator(".cell_output .jupyter-widgets.widget-container").nth(index).inner_text()
+        return self.widget(index).inner_text()
 
 
 def visit(browser, url: str) -> Visit:
@@ -82,4 +87,41 @@ def test_page_loads_offline_without_errors(browser, site_url: str, path: str) ->
     assert seen.errors == []
     assert seen.failed == []
     assert seen.outside == []
+    seen.page.close()
+
+
+def choose(seen: Visit, widget: int, option: int) -> str:
+    """Pick an option of a widget's principal dropdown (no kernel) and return the text shown after."""
+    before = seen.widget_text(widget)
+    seen.widget(widget).locator("select").first.select_option(index=option)
+    seen.page.wait_for_function(
+        "([selector, i, before]) => document.querySelectorAll(selector)[i].innerText !== before",
+        arg=[WIDGET_OUTPUT, widget, before],
+        timeout=5_000,
+    )
+    return seen.widget_text(widget)
+
+
+@pytest.mark.browser
+def test_capacity_calculator_shows_outline_example_and_switches_preset(browser, site_url: str) -> None:
+    seen = visit(browser, f"{site_url}/chapters/02_interview_flow.html")
+    default = seen.widget_text(0)
+    for figure in ("10 B req/day", "416.7 M req/h", "115.7 k req/s", "420 million"):
+        assert figure in default
+    assert "recompute in Python" in default  # live controls are marked as such on the static site
+    twitter = choose(seen, 0, 1)
+    assert "Twitter" in twitter and "115.7 k req/s" not in twitter
+    seen.page.close()
+
+
+@pytest.mark.browser
+def test_availability_widgets_show_defaults_and_switch_presets(browser, site_url: str) -> None:
+    seen = visit(browser, f"{site_url}/chapters/03_non_functional_requirements.html")
+    assert "8.77 hours" in seen.widget_text(0)
+    assert "8.76 hours" in choose(seen, 0, 1)  # the 365-day year of the SRE book's table
+    single = seen.widget_text(1)
+    assert choose(seen, 1, 2) != single
+    budget = seen.widget_text(2)
+    assert choose(seen, 2, 1) != budget
+    assert seen.errors == [] and seen.failed == []
     seen.page.close()

@@ -48,6 +48,16 @@ def new_figure(width: float = 6.4, height: float = 3.2) -> Figure:
     return Figure(figsize=(width, height), dpi=96, layout="constrained")
 
 
+def freeze_layout(fig: Figure) -> None:
+    """Lay the figure out once (constrained), then keep that layout.
+
+    With no layout engine, ``savefig`` skips the solver and the extra draw it
+    needs: each redraw costs about half as much.
+    """
+    fig.draw_without_rendering()
+    fig.set_layout_engine(None)
+
+
 def figure_html(fig: Figure, alt: str) -> str:
     """The figure as an inline PNG ``<img>`` with alt text (no files, works offline)."""
     buffer = io.BytesIO()
