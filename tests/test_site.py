@@ -80,6 +80,24 @@ def test_widget_js_only_where_widgets_are(site: Path, path: str) -> None:
     assert ("application/vnd.jupyter.widget-state+json" in html) == has_widgets
 
 
+@pytest.mark.parametrize("path", [p for p in PAGES if p.startswith("chapters/")])
+def test_notebook_pages_have_launch_download_and_repository_buttons(site: Path, path: str) -> None:
+    html = (site / path).read_text(encoding="utf-8")
+    notebook = Path(path).with_suffix(".ipynb").as_posix()
+    for launcher in ("mybinder.org/v2/gh/", "colab.research.google.com/github/", "/hub/user-redirect/git-pull"):
+        assert launcher in html and notebook in html
+    download = re.search(rf'href="([^"]*_sources/{re.escape(notebook)})"', html)
+    assert download and (site / "_sources" / notebook).is_file()
+    assert "btn-repository-button" in html or 'title="Source repository"' in html
+
+
+def test_search_indexes_the_chapters(site: Path) -> None:
+    assert "searchindex.js" in (site / "search.html").read_text(encoding="utf-8")
+    index = (site / "searchindex.js").read_text(encoding="utf-8")
+    for stem in ("calcul", "nine", "saga"):  # Sphinx indexes word stems
+        assert f'"{stem}"' in index
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("path", PAGES)
 def test_page_loads_offline_without_errors(browser, site_url: str, path: str) -> None:
