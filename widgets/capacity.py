@@ -203,8 +203,8 @@ PRESETS: dict[str, Preset] = {
         source=(
             'Raffi Krikorian, "New Tweets per second record, and how!", Twitter Engineering '
             "Blog, 16 August 2013: more than 500 million Tweets a day, about 5,700 a second on "
-            "average, and a record 143,199 Tweets in one second (3 August 2013, Japan), about "
-            "25 times the steady state."
+            "average, and a record 143,199 Tweets in one second (3 August 2013, Japan): "
+            "143,199 / 5,700 ≈ 25 times the average."
         ),
         note=(
             "Only the 500 million a day and the peak are published; splitting them into "

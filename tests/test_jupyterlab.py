@@ -1,0 +1,194 @@
+"""The live path in a real JupyterLab: run a chapter, then drive its widget through the kernel.
+
+The static-site tests (test_site.py) only prove what works without Python. Here a private
+`jupyter lab` serves the repository on 127.0.0.1; headless Chromium opens chapter 2, runs
+every cell, and checks that the capacity calculator's live controls recompute in the kernel.
+
+Nothing is written into the repository: settings, workspaces, runtime files and checkpoints
+live in a temporary directory, autosave is off, and the notebook is never saved (checked at
+teardown).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import ROOT
+
+NOTEBOOK = "chapters/02_interview_flow.ipynb"
+STARTUP_TIMEOUT = 60  # seconds for the server to answer /api/status
+RUN_TIMEOUT = 60_000  # ms for the kernel to start and run every cell
+KERNEL_TIMEOUT = 15_000  # ms for one round trip through the kernel
+STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+WIDGET = ".jp-OutputArea-output > .jupyter-widgets.widget-vbox"  # the calculator's top-level box
+
+#: User settings for this server only: no autosave (the notebook is never written) and every
+#: cell kept in the DOM (no virtual scrolling hiding the widget's output).
+LAB_SETTINGS = {
+    "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
+    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _fingerprint() -> tuple[str, set[Path]]:
+    """The notebook's bytes and the scratch directories JupyterLab could leave in the repo."""
+    digest = hashlib.sha256((ROOT / NOTEBOOK).read_bytes()).hexdigest()
+    scratch = {p for name in (".ipynb_checkpoints", ".virtual_documents") for p in ROOT.glob(f"**/{name}")
+               if ".venv" not in p.parts and "node_modules" not in p.parts}
+    return digest, scratch
+
+
+@pytest.fixture(scope="session")
+def jupyterlab(tmp_path_factory):
+    """Base URL and token of a private JupyterLab serving the repository on 127.0.0.1."""
+    home = tmp_path_factory.mktemp("jupyterlab")
+    for plugin, settings in LAB_SETTINGS.items():
+        path = home / "lab-settings" / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(settings))
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "lab-settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+        "IPYTHONDIR": str(home / "ipython"),
+    }
+    port, token = _free_port(), secrets.token_hex(16)
+    before = _fingerprint()
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.open_browser=False",
+            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+            f"--ServerApp.root_dir={ROOT}", f"--IdentityProvider.token={token}",
+            # An absolute checkpoint_dir puts the checkpoint JupyterLab makes on open outside the repo.
+            f"--FileCheckpoints.checkpoint_dir={home / 'checkpoints'}",
+            # Nothing that would reach the internet from the server side.
+            "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly",
+            *(["--allow-root"] if os.geteuid() == 0 else []),  # e.g. in a container
+        ],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(home / "server.log").open("wb"),
+        start_new_session=True,  # its own process group, so teardown can reach its kernels too
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"jupyter lab exited ({server.returncode}):\n{(home / 'server.log').read_text()}")
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"jupyter lab did not answer in {STARTUP_TIMEOUT} s:\n{(home / 'server.log').read_text()}")
+            time.sleep(0.25)
+        yield base, token
+    finally:
+        server.terminate()  # the server shuts its kernels down on SIGTERM
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=5)
+    digest, scratch = _fingerprint()
+    assert digest == before[0], f"JupyterLab modified {NOTEBOOK}"
+    assert scratch <= before[1], f"JupyterLab left files in the repository: {sorted(scratch - before[1])}"
+
+
+def click_menu(page, menu: str, item: str) -> None:
+    """Choose item in one of JupyterLab's top-level menus."""
+    page.locator(f'.lm-MenuBar-item:has(.lm-MenuBar-itemLabel:text-is("{menu}"))').click()
+    page.locator(f'.lm-Menu-item:has(.lm-Menu-itemLabel:text-is("{item}"))').click()
+
+
+def wait_until_idle(page) -> None:
+    """Wait for every code cell to have run (a number in its prompt) and the kernel to be idle."""
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+            return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p.textContent.trim()))
+                && document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]') !== null;
+        }""",
+        timeout=RUN_TIMEOUT,
+    )
+
+
+@pytest.mark.browser
+def test_capacity_calculator_recomputes_in_the_kernel(browser, jupyterlab) -> None:
+    base, token = jupyterlab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(KERNEL_TIMEOUT)
+    expect.set_options(timeout=KERNEL_TIMEOUT)
+    outside: list[str] = []
+
+    def only_local(route) -> None:
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    try:
+        page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}", timeout=RUN_TIMEOUT)
+        page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=RUN_TIMEOUT)
+
+        # Start from no outputs, so everything checked below comes from this run.
+        click_menu(page, "Edit", "Clear Outputs of All Cells")
+        page.wait_for_function("() => !document.querySelector('.jp-Notebook .jp-OutputArea-output')")
+        print("PROMPTS", page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts())
+        click_menu(page, "Run", "Run All Cells")
+        wait_until_idle(page)
+
+        tracebacks = [t for t in page.locator(f"{STDERR}, .jp-RenderedText").all_inner_texts() if "Traceback" in t]
+        assert tracebacks == []
+        widget = page.locator(WIDGET)
+        expect(widget).to_have_count(1)
+        view = widget.locator(".widget-html-content", has_text="Back-of-envelope estimate").locator("visible=true")
+        expect(view).to_contain_text("115.7 k req/s")
+
+        # The principal dropdown: a linked stack in the browser, and a preset in the kernel.
+        widget.locator("select").first.select_option(index=1)
+        expect(view).to_contain_text("Twitter")
+        expect(view).to_contain_text("1.5 TB/day")
+
+        # A live control: only the kernel can reject a value and recompute the view.
+        bytes_per_write = widget.locator(".widget-inline-hbox", has_text="Bytes per write").locator("input")
+        alert = widget.locator('[role="alert"]')
+        bytes_per_write.fill("-1")
+        bytes_per_write.press("Enter")
+        expect(alert).to_contain_text("bytes_per_write must be a finite number >= 0, got -1")
+        bytes_per_write.fill("2000")
+        bytes_per_write.press("Enter")
+        expect(alert).to_have_count(0)
+        expect(view).to_contain_text("3 TB/day")
+        expect(view).not_to_contain_text("1.5 TB/day")
+        assert outside == []
+    finally:
+        page.close()
