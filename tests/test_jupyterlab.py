@@ -35,7 +35,7 @@ STARTUP_TIMEOUT = 60  # seconds for the server to answer /api/status
 RUN_TIMEOUT = 60_000  # ms for the kernel to start and run every cell
 KERNEL_TIMEOUT = 15_000  # ms for one round trip through the kernel
 STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
-WIDGET = ".jp-OutputArea-output > .jupyter-widgets.widget-vbox"  # the calculator's top-level box
+WIDGET = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]'
 
 #: User settings for this server only: no autosave (the notebook is never written) and every
 #: cell kept in the DOM (no virtual scrolling hiding the widget's output).
@@ -162,7 +162,7 @@ def test_capacity_calculator_recomputes_in_the_kernel(browser, jupyterlab) -> No
         # Start from no outputs, so everything checked below comes from this run.
         click_menu(page, "Edit", "Clear Outputs of All Cells")
         page.wait_for_function("() => !document.querySelector('.jp-Notebook .jp-OutputArea-output')")
-        print("PROMPTS", page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts())
+        print("PROMPTS", page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts(), page.locator(".jp-Cell").count(), page.locator(".jp-CodeCell").count(), page.locator(".jp-Notebook").get_attribute("class"))
         click_menu(page, "Run", "Run All Cells")
         wait_until_idle(page)
 

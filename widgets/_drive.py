@@ -25,7 +25,7 @@ def controls(widget: w.Widget) -> Iterator[w.ValueWidget]:
 def _random_value(control: w.ValueWidget, rng: random.Random, bad: bool):
     if isinstance(control, w.FloatLogSlider):
         return control.base ** rng.uniform(control.min, control.max)
-    if isinstance(control, (w.IntSlider, w.BoundedIntText)):
+    if isinstance(control, (w.IntSlider, w.BoundedIntText, w.Play)):
         return rng.randint(control.min, control.max)
     if isinstance(control, (w.FloatSlider, w.BoundedFloatText)):
         return rng.uniform(control.min, control.max)

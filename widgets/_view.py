@@ -107,6 +107,36 @@ def control(kind: str, description: str, **kwargs: Any) -> w.ValueWidget:
     return cls(description=description, style=_STYLE, layout=_LAYOUT, **kwargs)
 
 
+def linked_choice(description: str, names: list[str], views: list[w.Widget]) -> tuple[w.Dropdown, w.Stack]:
+    """A dropdown and a stack of views, linked in the browser: it switches views with no kernel."""
+    dropdown = w.Dropdown(options=names, description=description, style=_STYLE, layout=_LAYOUT)
+    stack = w.Stack(children=views, selected_index=0)
+    w.jslink((dropdown, "index"), (stack, "selected_index"))
+    return dropdown, stack
+
+
+def player(frames: list[str], interval_ms: int = 1000, label: str = "Step") -> w.VBox:
+    """An animation of HTML frames: Play and a scrubbing slider, linked in the browser.
+
+    Plays on the static site (the Play widget ticks in the front end) and in JupyterLab.
+    """
+    last = len(frames) - 1
+    play = w.Play(min=0, max=last, interval=interval_ms, description="Play", tooltip="Play / pause")
+    step = w.IntSlider(min=0, max=last, description=label, readout=True, style={"description_width": "4em"})
+    stack = w.Stack(children=[w.HTML(frame) for frame in frames], selected_index=0)
+    w.jslink((play, "value"), (step, "value"))
+    w.jslink((step, "value"), (stack, "selected_index"))
+    return w.VBox([w.HBox([play, step]), stack])
+
+
+def views(description: str, choices: Mapping[str, w.Widget]) -> w.VBox:
+    """Precomputed views (e.g. animations) behind one dropdown that works with no kernel."""
+    dropdown, stack = linked_choice(description, list(choices), list(choices.values()))
+    box = w.VBox([dropdown, stack])
+    box.principal, box.stack = dropdown, stack
+    return box
+
+
 class Interactive(w.VBox):
     """Presets in a browser-linked stack, plus live controls that re-render it.
 
@@ -126,17 +156,13 @@ class Interactive(w.VBox):
         self.render = render
         self.controls = dict(controls)
         self.presets = dict(presets)
-        self.principal = w.Dropdown(
-            options=list(self.presets), description=principal, style=_STYLE, layout=_LAYOUT
-        )
         self.error = w.HTML()
         views = []
         for name in self.presets:
             self._apply(self.presets[name])
             views.append(w.HTML(self.render(self.values)))
+        self.principal, self.stack = linked_choice(principal, list(self.presets), views)
         self._apply(self.presets[self.principal.value])
-        self.stack = w.Stack(children=views, selected_index=0)
-        w.jslink((self.principal, "index"), (self.stack, "selected_index"))
         self.principal.observe(self._on_preset, names="value")
         for control in self.controls.values():
             control.observe(self._on_control, names="value")
