@@ -34,7 +34,7 @@ NOTEBOOK = "chapters/02_interview_flow.ipynb"
 STARTUP_TIMEOUT = 60  # seconds for the server to answer /api/status
 RUN_TIMEOUT = 60_000  # ms for the kernel to start and run every cell
 KERNEL_TIMEOUT = 15_000  # ms for one round trip through the kernel
-STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+OUTPUT = ".jp-Notebook .jp-OutputArea-output"
 WIDGET = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]'
 
 #: User settings for this server only: no autosave (the notebook is never written) and every
@@ -43,6 +43,8 @@ LAB_SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
     "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
 }
+
+expect.set_options(timeout=KERNEL_TIMEOUT)  # for every expect(...) below
 
 
 def _free_port() -> int:
@@ -127,7 +129,18 @@ def click_menu(page, menu: str, item: str) -> None:
     page.locator(f'.lm-Menu-item:has(.lm-Menu-itemLabel:text-is("{item}"))').click()
 
 
-def wait_until_idle(page) -> None:
+def wait_for_cells(page) -> None:
+    """Wait until every cell of the notebook is on the page and the kernel is idle."""
+    cells = len(json.loads((ROOT / NOTEBOOK).read_text(encoding="utf-8"))["cells"])
+    page.wait_for_function(
+        """n => document.querySelectorAll('.jp-Notebook .jp-Cell').length === n
+            && document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]') !== null""",
+        arg=cells,
+        timeout=RUN_TIMEOUT,
+    )
+
+
+def wait_until_run(page) -> None:
     """Wait for every code cell to have run (a number in its prompt) and the kernel to be idle."""
     page.wait_for_function(
         """() => {
@@ -144,7 +157,6 @@ def test_capacity_calculator_recomputes_in_the_kernel(browser, jupyterlab) -> No
     base, token = jupyterlab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(KERNEL_TIMEOUT)
-    expect.set_options(timeout=KERNEL_TIMEOUT)
     outside: list[str] = []
 
     def only_local(route) -> None:
@@ -157,17 +169,17 @@ def test_capacity_calculator_recomputes_in_the_kernel(browser, jupyterlab) -> No
     page.route("**/*", only_local)
     try:
         page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}", timeout=RUN_TIMEOUT)
-        page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=RUN_TIMEOUT)
+        wait_for_cells(page)
 
         # Start from no outputs, so everything checked below comes from this run.
         click_menu(page, "Edit", "Clear Outputs of All Cells")
-        page.wait_for_function("() => !document.querySelector('.jp-Notebook .jp-OutputArea-output')")
-        print("PROMPTS", page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts(), page.locator(".jp-Cell").count(), page.locator(".jp-CodeCell").count(), page.locator(".jp-Notebook").get_attribute("class"))
+        expect(page.locator(OUTPUT)).to_have_count(0)
+        expect(page.locator(".jp-CodeCell .jp-InputPrompt", has_text=re.compile(r"\d"))).to_have_count(0)
         click_menu(page, "Run", "Run All Cells")
-        wait_until_idle(page)
+        wait_until_run(page)
 
-        tracebacks = [t for t in page.locator(f"{STDERR}, .jp-RenderedText").all_inner_texts() if "Traceback" in t]
-        assert tracebacks == []
+        tracebacks = [t for t in page.locator(OUTPUT).all_inner_texts() if "Traceback" in t]
+        assert tracebacks == []  # an exception's output, on stderr or as an error
         widget = page.locator(WIDGET)
         expect(widget).to_have_count(1)
         view = widget.locator(".widget-html-content", has_text="Back-of-envelope estimate").locator("visible=true")

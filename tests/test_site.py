@@ -143,3 +143,25 @@ def test_availability_widgets_show_defaults_and_switch_presets(browser, site_url
     assert choose(seen, 2, 1) != budget
     assert seen.errors == [] and seen.failed == []
     seen.page.close()
+
+
+QUIZ_PAGES = [p for p in PAGES if p.startswith("chapters/") and "quiz.show(" in (ROOT / p).with_suffix(".ipynb").read_text(encoding="utf-8")]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", QUIZ_PAGES)
+def test_quizzes_answer_offline(browser, site_url: str, path: str) -> None:
+    """Each question marks a right answer right and a wrong one wrong, with no kernel."""
+    seen = visit(browser, f"{site_url}/{path}")
+    questions = seen.page.locator(".Quiz .Answer")
+    assert questions.count() >= 2
+    for i in range(questions.count()):
+        answers = questions.nth(i).locator(".MCButton")
+        right = answers.locator("xpath=self::*[@data-correct='true']").first
+        wrong = answers.locator("xpath=self::*[@data-correct='false']").first
+        right.click()
+        assert "correctButton" in right.get_attribute("class")
+        wrong.click()
+        assert "incorrectButton" in wrong.get_attribute("class")
+    assert seen.errors == []
+    seen.page.close()
