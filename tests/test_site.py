@@ -15,8 +15,8 @@ import pytest
 
 from conftest import ROOT
 
-SOURCES = ["intro.md", "references.md", *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "chapters").glob("*.ipynb"))]
-PAGES = [re.sub(r"\.(md|ipynb)$", ".html", source) for source in SOURCES] + ["search.html", "genindex.html"]
+TOC_FILES = re.findall(r"^\s*(?:root|- file):\s*(\S+)", (ROOT / "_toc.yml").read_text(encoding="utf-8"), re.M)
+PAGES = [f"{name}.html" for name in TOC_FILES] + ["search.html", "genindex.html"]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_OUTPUT = ".cell_output:has(.jupyter-widgets)"
 EXTERNAL_ASSET = re.compile(r"""<(?:script|link|img)\b[^>]*\b(?:src|href)=["'](?:https?:)?//""", re.I)
@@ -145,7 +145,10 @@ def test_availability_widgets_show_defaults_and_switch_presets(browser, site_url
     seen.page.close()
 
 
-QUIZ_PAGES = [p for p in PAGES if p.startswith("chapters/") and "quiz.show(" in (ROOT / p).with_suffix(".ipynb").read_text(encoding="utf-8")]
+QUIZ_PAGES = [
+    f"{name}.html" for name in TOC_FILES
+    if (ROOT / f"{name}.ipynb").exists() and "quiz.show(" in (ROOT / f"{name}.ipynb").read_text(encoding="utf-8")
+]
 
 
 @pytest.mark.browser
