@@ -5,13 +5,12 @@ The static-site tests (test_site.py) only prove what works without Python. Here 
 every cell, and checks that the capacity calculator's live controls recompute in the kernel.
 
 Nothing is written into the repository: settings, workspaces, runtime files and checkpoints
-live in a temporary directory, autosave is off, and the notebook is never saved (checked at
-teardown).
+live in a temporary directory, autosave is off, and the notebook is never saved (the server's
+log is checked at teardown).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -35,7 +34,7 @@ STARTUP_TIMEOUT = 60  # seconds for the server to answer /api/status
 RUN_TIMEOUT = 60_000  # ms for the kernel to start and run every cell
 KERNEL_TIMEOUT = 15_000  # ms for one round trip through the kernel
 OUTPUT = ".jp-Notebook .jp-OutputArea-output"
-WIDGET = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]'
+WIDGET = ".jp-OutputArea-output > .jupyter-widgets.widget-vbox"  # an interactive's top-level box
 
 #: User settings for this server only: no autosave (the notebook is never written) and every
 #: cell kept in the DOM (no virtual scrolling hiding the widget's output).
@@ -44,7 +43,7 @@ LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
 }
 
-expect.set_options(timeout=KERNEL_TIMEOUT)  # for every expect(...) below
+expect.set_options(timeout=KERNEL_TIMEOUT)  # process-wide; only this module uses expect()
 
 
 def _free_port() -> int:
@@ -53,12 +52,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _fingerprint() -> tuple[str, set[Path]]:
-    """The notebook's bytes and the scratch directories JupyterLab could leave in the repo."""
-    digest = hashlib.sha256((ROOT / NOTEBOOK).read_bytes()).hexdigest()
-    scratch = {p for name in (".ipynb_checkpoints", ".virtual_documents") for p in ROOT.glob(f"**/{name}")
-               if ".venv" not in p.parts and "node_modules" not in p.parts}
-    return digest, scratch
+def _scratch() -> set[Path]:
+    """Scratch directories JupyterLab could leave in the repository."""
+    return {path for name in (".ipynb_checkpoints", ".virtual_documents") for path in ROOT.glob(f"**/{name}")
+            if not {".venv", "node_modules"} & set(path.parts)}
 
 
 @pytest.fixture(scope="session")
@@ -79,7 +76,8 @@ def jupyterlab(tmp_path_factory):
         "IPYTHONDIR": str(home / "ipython"),
     }
     port, token = _free_port(), secrets.token_hex(16)
-    before = _fingerprint()
+    before = _scratch()
+    log = (home / "server.log").open("wb")
     server = subprocess.Popen(
         [
             sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.open_browser=False",
@@ -92,7 +90,7 @@ def jupyterlab(tmp_path_factory):
             "--LabApp.extension_manager=readonly",
             *(["--allow-root"] if os.geteuid() == 0 else []),  # e.g. in a container
         ],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(home / "server.log").open("wb"),
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
         start_new_session=True,  # its own process group, so teardown can reach its kernels too
     )
     base = f"http://127.0.0.1:{port}"
@@ -118,9 +116,10 @@ def jupyterlab(tmp_path_factory):
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=5)
-    digest, scratch = _fingerprint()
-    assert digest == before[0], f"JupyterLab modified {NOTEBOOK}"
-    assert scratch <= before[1], f"JupyterLab left files in the repository: {sorted(scratch - before[1])}"
+        log.close()
+    # The server logs every save; the notebook itself may change under a concurrent `make execute`.
+    assert "Saving file at" not in (home / "server.log").read_text(), "JupyterLab saved a file"
+    assert _scratch() <= before, f"JupyterLab left files in the repository: {sorted(_scratch() - before)}"
 
 
 def click_menu(page, menu: str, item: str) -> None:
@@ -141,11 +140,14 @@ def wait_for_cells(page) -> None:
 
 
 def wait_until_run(page) -> None:
-    """Wait for every code cell to have run (a number in its prompt) and the kernel to be idle."""
+    """Wait for Run All to finish: every code cell numbered, or stopped by an error; kernel idle."""
     page.wait_for_function(
         """() => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-            return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p.textContent.trim()))
+            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+                .map(p => p.textContent.trim());
+            const failed = [...document.querySelectorAll('.jp-OutputArea-output')]
+                .some(o => o.textContent.includes('Traceback'));
+            return !prompts.includes('[*]:') && (failed || prompts.every(p => /^\\[\\d+\\]:$/.test(p)))
                 && document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]') !== null;
         }""",
         timeout=RUN_TIMEOUT,
@@ -180,7 +182,7 @@ def test_capacity_calculator_recomputes_in_the_kernel(browser, jupyterlab) -> No
 
         tracebacks = [t for t in page.locator(OUTPUT).all_inner_texts() if "Traceback" in t]
         assert tracebacks == []  # an exception's output, on stderr or as an error
-        widget = page.locator(WIDGET)
+        widget = page.locator(WIDGET).filter(has_text="Back-of-envelope estimate")
         expect(widget).to_have_count(1)
         view = widget.locator(".widget-html-content", has_text="Back-of-envelope estimate").locator("visible=true")
         expect(view).to_contain_text("115.7 k req/s")
@@ -201,6 +203,6 @@ def test_capacity_calculator_recomputes_in_the_kernel(browser, jupyterlab) -> No
         expect(alert).to_have_count(0)
         expect(view).to_contain_text("3 TB/day")
         expect(view).not_to_contain_text("1.5 TB/day")
-        assert outside == []
+        assert outside == []  # e.g. no CDN MathJax from the quiz (widgets.quiz switches it off)
     finally:
         page.close()

@@ -31,3 +31,16 @@ def test_every_quiz_a_chapter_shows_exists() -> None:
 def test_unknown_quiz_is_a_value_error(bad: str) -> None:
     with pytest.raises(ValueError, match="name must be one of"):
         quiz.questions(bad)
+
+
+def test_shown_quiz_never_reaches_for_mathjax() -> None:
+    """jupyterquiz loads MathJax from a CDN where a MathJax object is not ready; show() disables that."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()
+    with capture_output() as captured:
+        quiz.show("02_interview_flow")
+    scripts = [o.data["application/javascript"] for o in captured.outputs if "application/javascript" in o.data]
+    assert scripts and not any("typeof MathJax" in script for script in scripts)
+    assert any("data-shufflequestions" in o.data.get("text/html", "") for o in captured.outputs)

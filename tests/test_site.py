@@ -35,6 +35,13 @@ class Visit:
         """The output area of the page's index-th widget cell."""
         return self.page.locator(WIDGET_OUTPUT).nth(index)
 
+    def find(self, text: str) -> int:
+        """Index of the first widget on the page that shows text."""
+        for index in range(self.page.locator(WIDGET_OUTPUT).count()):
+            if text in self.widget_text(index):
+                return index
+        raise AssertionError(f"no widget shows {text!r}")
+
     def widget_text(self, index: int = 0) -> str:
         """The rendered text of the page's index-th widget (hidden stack views excluded)."""
         return self.widget(index).inner_text()
@@ -123,11 +130,12 @@ def choose(seen: Visit, widget: int, option: int) -> str:
 @pytest.mark.browser
 def test_capacity_calculator_shows_outline_example_and_switches_preset(browser, site_url: str) -> None:
     seen = visit(browser, f"{site_url}/chapters/02_interview_flow.html")
-    default = seen.widget_text(0)
+    calculator = seen.find("Back-of-envelope estimate")
+    default = seen.widget_text(calculator)
     for figure in ("10 B req/day", "416.7 M req/h", "115.7 k req/s", "420 million"):
         assert figure in default
     assert "recompute in Python" in default  # live controls are marked as such on the static site
-    twitter = choose(seen, 0, 1)
+    twitter = choose(seen, calculator, 1)
     assert "Twitter" in twitter and "115.7 k req/s" not in twitter
     seen.page.close()
 
@@ -135,12 +143,13 @@ def test_capacity_calculator_shows_outline_example_and_switches_preset(browser, 
 @pytest.mark.browser
 def test_availability_widgets_show_defaults_and_switch_presets(browser, site_url: str) -> None:
     seen = visit(browser, f"{site_url}/chapters/03_non_functional_requirements.html")
-    assert "8.77 hours" in seen.widget_text(0)
-    assert "8.76 hours" in choose(seen, 0, 1)  # the 365-day year of the SRE book's table
-    single = seen.widget_text(1)
-    assert choose(seen, 1, 2) != single
-    budget = seen.widget_text(2)
-    assert choose(seen, 2, 1) != budget
+    nines = seen.find("Downtime allowed per period")
+    assert "8.77 hours" in seen.widget_text(nines)
+    assert "8.76 hours" in choose(seen, nines, 1)  # the 365-day year of the SRE book's table
+    for caption in ("Availability (nodes fail independently)", "Error budget for"):
+        widget = seen.find(caption)
+        before = seen.widget_text(widget)
+        assert choose(seen, widget, 2) != before
     assert seen.errors == [] and seen.failed == []
     seen.page.close()
 

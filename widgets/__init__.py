@@ -6,7 +6,7 @@ checked by the tests) and a *view* (factories returning ipywidgets).
 benchmarks can find them all.
 """
 
-from . import availability, capacity
+from . import availability, capacity, interview
 
 #: Every interactive of the course: name -> zero-argument factory.
 CATALOG = {
@@ -14,6 +14,7 @@ CATALOG = {
     "availability.nines": availability.nines,
     "availability.composite": availability.composite,
     "availability.error_budget": availability.error_budget_view,
+    "interview.planner": interview.planner,
 }
 
-__all__ = ["CATALOG", "availability", "capacity"]
+__all__ = ["CATALOG", "availability", "capacity", "interview"]
