@@ -31,7 +31,7 @@ from conftest import ROOT
 
 NOTEBOOK = "chapters/02_interview_flow.ipynb"
 STARTUP_TIMEOUT = 60  # seconds for the server to answer /api/status
-RUN_TIMEOUT = 60_000  # ms for the kernel to start and run every cell
+RUN_TIMEOUT = 240_000  # ms for the kernel to start and run every cell (a fresh venv compiles every import first)
 KERNEL_TIMEOUT = 15_000  # ms for one round trip through the kernel
 OUTPUT = ".jp-Notebook .jp-OutputArea-output"
 WIDGET = ".jp-OutputArea-output > .jupyter-widgets.widget-vbox"  # an interactive's top-level box

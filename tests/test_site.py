@@ -177,3 +177,33 @@ def test_quizzes_answer_offline(browser, site_url: str, path: str) -> None:
         assert "incorrectButton" in wrong.get_attribute("class")
     assert seen.errors == []
     seen.page.close()
+
+
+ANIMATION_PAGES = [
+    f"{name}.html" for name in TOC_FILES
+    if (ROOT / f"{name}.ipynb").exists() and '"PlayModel"' in (ROOT / f"{name}.ipynb").read_text(encoding="utf-8")
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ANIMATION_PAGES)
+def test_animations_play_offline_for_every_choice(browser, site_url: str, path: str) -> None:
+    """Every animation, under every option of its dropdown, advances after Play with no kernel."""
+    seen = visit(browser, f"{site_url}/{path}")
+    outputs = seen.page.locator(WIDGET_OUTPUT).filter(has=seen.page.locator(".widget-play"))
+    assert outputs.count() >= 1
+    for i in range(outputs.count()):
+        output = outputs.nth(i)
+        select = output.locator("select").first
+        for option in range(select.locator("option").count()):
+            select.select_option(index=option)
+            play = output.locator(".widget-play:visible")
+            readout = output.locator(".widget-slider:visible .widget-readout")
+            assert readout.inner_text() == "0"
+            play.locator("button").first.click()
+            seen.page.wait_for_function(
+                "element => element.innerText !== '0'", arg=readout.element_handle(), timeout=5_000
+            )
+            play.locator("button").nth(1).click()  # stop: back to the first frame
+    assert seen.errors == []
+    seen.page.close()

@@ -129,12 +129,21 @@ def player(frames: list[str], interval_ms: int = 1000, label: str = "Step") -> w
     return w.VBox([w.HBox([play, step]), stack])
 
 
-def views(description: str, choices: Mapping[str, w.Widget]) -> w.VBox:
+class Views(w.VBox):
     """Precomputed views (e.g. animations) behind one dropdown that works with no kernel."""
-    dropdown, stack = linked_choice(description, list(choices), list(choices.values()))
-    box = w.VBox([dropdown, stack])
-    box.principal, box.stack = dropdown, stack
-    return box
+
+    def __init__(self, description: str, choices: Mapping[str, w.Widget]) -> None:
+        self.principal, self.stack = linked_choice(description, list(choices), list(choices.values()))
+        super().__init__(children=[self.principal, self.stack])
+
+    def __repr__(self) -> str:
+        # Short and stable: notebooks store it as the cell's text output, which nbval compares.
+        return f"<views: {self.principal.description} = {self.principal.value!r}>"
+
+
+def views(description: str, choices: Mapping[str, w.Widget]) -> Views:
+    """Precomputed views (e.g. animations) behind one dropdown that works with no kernel."""
+    return Views(description, choices)
 
 
 class Interactive(w.VBox):

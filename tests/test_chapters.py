@@ -1,0 +1,42 @@
+"""Every chapter has the shape the course promises: goals, exercises with hidden solutions, a quiz."""
+
+import json
+import re
+
+import pytest
+
+from conftest import ROOT
+
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def markdown(notebook) -> str:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
+def code(notebook) -> str:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+
+
+def test_six_chapters() -> None:
+    assert len(CHAPTERS) == 6
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_has_goals_exercises_solutions_and_quiz(notebook) -> None:
+    text = markdown(notebook)
+    assert "```{admonition} Learning goals" in text
+    exercises = re.findall(r"```\{exercise\}[^\n]*\n:label: (\S+)", text)
+    solutions = re.findall(r"```\{solution\} (\S+)\n:class: dropdown", text)
+    assert 3 <= len(exercises) <= 6
+    assert sorted(exercises) == sorted(solutions), "each exercise has one hidden solution"
+    assert f'quiz.show("{notebook.stem}")' in code(notebook)
+    assert "In the interview" in text
+    assert "This section is an outline" not in text
+
+
+def test_exercise_labels_are_unique_across_the_book() -> None:
+    labels = [label for nb in CHAPTERS for label in re.findall(r":label: (\S+)", markdown(nb))]
+    assert len(labels) == len(set(labels))

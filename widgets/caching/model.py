@@ -1,0 +1,498 @@
+"""Cache models: traces, eviction policies, the theory that predicts them, and what follows.
+
+Plain functions and frozen dataclasses, no widgets. Requests follow the
+*independent reference model* (IRM): each request picks key i independently
+with probability ∝ (i+1)**-alpha (Zipf; key 0 is the most popular).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import numbers
+import random
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+#: Eviction policies :func:`replay` knows.
+POLICIES = ("lru", "lfu", "fifo", "random")
+MAX_KEYS = 10**6
+MAX_ALPHA = 4.0
+MAX_REQUESTS = 10**7
+
+# ---------------------------------------------------------------- checks
+
+
+def _integer(name: str, value, low: int, high: int) -> int:
+    """``value`` as an int, or a ValueError naming ``name``, the value and the range."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or not low <= value <= high:
+        raise ValueError(f"{name} must be an integer in [{low:,}, {high:,}], got {value!r}")
+    return int(value)
+
+
+def _real(name: str, value, low: float, high: float, *, open_low: bool = False) -> float:
+    """``value`` as a float, or a ValueError naming ``name``, the value and the range."""
+    ok = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    ok = ok and math.isfinite(value) and (low < value if open_low else low <= value) and value <= high
+    if not ok:
+        raise ValueError(f"{name} must be a number in {'(' if open_low else '['}{low:g}, {high:g}], got {value!r}")
+    return float(value)
+
+
+def _choice(name: str, value, allowed: Iterable[str]) -> str:
+    allowed = tuple(allowed)
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
+    return value
+
+
+# ---------------------------------------------------------------- traces
+
+
+def zipf_probabilities(n_keys: int, alpha: float) -> np.ndarray:
+    """Request probability of each key under Zipf's law, most popular first.
+
+    >>> zipf_probabilities(3, 1.0).round(3).tolist()
+    [0.545, 0.273, 0.182]
+    """
+    n_keys = _integer("n_keys", n_keys, 1, MAX_KEYS)
+    alpha = _real("alpha", alpha, 0, MAX_ALPHA)
+    weights = np.arange(1, n_keys + 1, dtype=float) ** -alpha
+    return weights / weights.sum()
+
+
+def zipf_keys(n_keys: int, alpha: float, n_requests: int, seed: int = 0) -> np.ndarray:
+    """A seeded IRM trace: ``n_requests`` keys, key i with probability ∝ (i+1)**-alpha.
+
+    >>> zipf_keys(1000, 0.8, 5, seed=1).tolist()
+    [91, 821, 3, 815, 21]
+    """
+    p = zipf_probabilities(n_keys, alpha)
+    n_requests = _integer("n_requests", n_requests, 0, MAX_REQUESTS)
+    seed = _integer("seed", seed, 0, 2**63 - 1)
+    return np.random.default_rng(seed).choice(n_keys, size=n_requests, p=p)
+
+
+# ---------------------------------------------------------------- replay
+
+
+@dataclass(frozen=True)
+class Replay:
+    """Result of :func:`replay`; ``hit_ratio`` is 0 for an empty trace."""
+
+    policy: str
+    cache_size: int
+    hits: int
+    misses: int
+    hit_ratio: float
+
+
+def _queue(keys: list, size: int, warm: list, refresh: bool, _seed: int) -> bytearray:
+    """LRU (``refresh``: a hit moves the key to the back) or FIFO: evict from the front."""
+    cache = OrderedDict.fromkeys(warm)
+    # For FIFO a hit changes nothing: __contains__ is a no-op here, and cheaper than testing a flag.
+    touch = cache.move_to_end if refresh else cache.__contains__
+    evict = cache.popitem
+    room = size - len(cache)
+    flags = bytearray(len(keys))
+    for i, key in enumerate(keys):
+        if key in cache:
+            flags[i] = 1
+            touch(key)
+        else:
+            cache[key] = None
+            if room:
+                room -= 1
+            else:
+                evict(False)  # the oldest (never the newcomer: size >= 1)
+    return flags
+
+
+def _lfu(keys: list, size: int, warm: list, _refresh: bool, _seed: int) -> bytearray:
+    """"Perfect" LFU: counts every request of every key, also while it is out of the cache.
+
+    Evicts the cached key with the fewest requests, the least recently used among ties.
+    A heap holds one (count, last use, key) entry per cached key, updated lazily: a hit
+    only bumps the count, and an entry found out of date at the top is pushed back down.
+    """
+    counts = dict.fromkeys(warm, 0)
+    cached = {key: j - len(warm) for j, key in enumerate(warm)}  # key -> time of last use
+    heap = [(0, t, key) for key, t in cached.items()]  # sorted, so already a heap
+    push, replace = heapq.heappush, heapq.heapreplace
+    flags = bytearray(len(keys))
+    for i, key in enumerate(keys):
+        count = counts[key] = counts.get(key, 0) + 1
+        if key in cached:
+            flags[i] = 1
+        elif len(cached) < size:
+            push(heap, (count, i, key))
+        else:
+            while True:
+                recorded, _, old = heap[0]
+                if recorded == counts[old]:
+                    break
+                replace(heap, (counts[old], cached[old], old))  # out of date: push it back with its count
+            del cached[old]
+            replace(heap, (count, i, key))  # evict the top, insert the newcomer
+        cached[key] = i
+    return flags
+
+
+def _random(keys: list, size: int, warm: list, _refresh: bool, seed: int) -> bytearray:
+    """Evict a uniformly random cached key (seeded)."""
+    draw = random.Random(seed).random
+    slots = list(warm)
+    where = {key: j for j, key in enumerate(slots)}
+    flags = bytearray(len(keys))
+    for i, key in enumerate(keys):
+        if key in where:
+            flags[i] = 1
+        elif len(slots) < size:
+            where[key] = len(slots)
+            slots.append(key)
+        else:
+            j = int(draw() * size)
+            del where[slots[j]]
+            slots[j] = key
+            where[key] = j
+    return flags
+
+
+_LOOPS: dict[str, tuple[Callable, bool]] = {
+    "lru": (_queue, True), "fifo": (_queue, False), "lfu": (_lfu, False), "random": (_random, False),
+}
+
+
+def _as_list(keys) -> list[Hashable]:
+    if isinstance(keys, np.ndarray):
+        if keys.ndim != 1:
+            raise ValueError(f"keys must be one-dimensional, got an array of shape {keys.shape}")
+        return keys.tolist()
+    if isinstance(keys, (str, bytes)) or not isinstance(keys, Iterable):
+        raise ValueError(f"keys must be a sequence of hashable keys, got {type(keys).__name__}")
+    return list(keys)
+
+
+def hit_flags(policy: str, cache_size: int, keys, seed: int = 0, warm: Iterable = ()) -> bytearray:
+    """1 for each request that hits, 0 for each miss; ``warm`` pre-fills the cache.
+
+    ``warm`` lists keys from the first to be evicted to the last (LFU gives them count 0).
+
+    >>> list(hit_flags("lru", 1, [1, 1, 2, 1]))
+    [0, 1, 0, 0]
+    """
+    policy = _choice("policy", policy, POLICIES)
+    size = _integer("cache_size", cache_size, 0, MAX_KEYS)
+    seed = _integer("seed", seed, 0, 2**63 - 1)
+    keys = _as_list(keys)
+    warm = list(dict.fromkeys(warm))[-size:] if size else []
+    if size == 0:
+        return bytearray(len(keys))
+    loop, refresh = _LOOPS[policy]
+    return loop(keys, size, warm, refresh, seed)
+
+
+def replay(policy: str, cache_size: int, keys, seed: int = 0) -> Replay:
+    """Replay a trace through an empty cache that inserts on every miss.
+
+    Policies: "lru", "fifo" (hit counts equal cachetools' LRUCache / FIFOCache),
+    "lfu" (perfect LFU: counts survive eviction) and "random" (seeded eviction).
+
+    >>> replay("lru", 2, [1, 2, 1, 3, 2, 1])
+    Replay(policy='lru', cache_size=2, hits=1, misses=5, hit_ratio=0.16666666666666666)
+    """
+    flags = hit_flags(policy, cache_size, keys, seed)
+    hits = flags.count(1)
+    return Replay(policy, int(cache_size), hits, len(flags) - hits, hits / len(flags) if flags else 0.0)
+
+
+# ---------------------------------------------------------------- theory under IRM
+
+
+def _lru_occupancy(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Che: key i is cached with probability 1 - exp(-p_i T); and the derivative in x."""
+    return -np.expm1(-x), np.exp(-x)
+
+
+def _fifo_occupancy(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """FIFO and RANDOM: key i is cached with probability p_i T / (1 + p_i T); and the derivative."""
+    return x / (1 + x), 1 / (1 + x) ** 2
+
+
+def _characteristic_time(p: np.ndarray, size: int, occupancy: Callable) -> float:
+    """The T solving Σ occupancy(p_i T) = size, for 0 < size < len(p).
+
+    Newton's method from T = size, where the sum is at most size (occupancy(x) <= x):
+    the sum is increasing and concave in T, so every step stays left of the root
+    and the iterates rise monotonically to it.
+    """
+    t = float(size)
+    for _ in range(200):
+        filled, slope = occupancy(p * t)
+        gap = size - filled.sum()
+        step = gap / (p @ slope)
+        t += step
+        if gap <= 1e-12 * size or step <= 1e-15 * t:
+            return t
+    raise RuntimeError("the characteristic time did not converge")  # pragma: no cover
+
+
+def _fixed_point_hit_ratio(cache_size, n_keys, alpha, occupancy) -> float:
+    p = zipf_probabilities(n_keys, alpha)
+    size = _integer("cache_size", cache_size, 0, MAX_KEYS)
+    if size == 0:
+        return 0.0
+    if size >= len(p):
+        return 1.0
+    t = _characteristic_time(p, size, occupancy)
+    return float(p @ occupancy(p * t)[0])
+
+
+def che_hit_ratio(cache_size: int, n_keys: int, alpha: float) -> float:
+    """LRU hit ratio under IRM by Che's approximation.
+
+    Solve Σ(1 - exp(-p_i T)) = C for the characteristic time T; the hit ratio is
+    Σ p_i (1 - exp(-p_i T)). Che, Tung & Wang (2002), IEEE JSAC 20(7); why it is so
+    accurate: Fricker, Robert & Roberts (2012), ITC 24.
+
+    >>> round(che_hit_ratio(100, 1000, 0.8), 3)
+    0.378
+    """
+    return _fixed_point_hit_ratio(cache_size, n_keys, alpha, _lru_occupancy)
+
+
+def fifo_hit_ratio_approx(cache_size: int, n_keys: int, alpha: float) -> float:
+    """FIFO and RANDOM hit ratio under IRM (the two are equal: Gelenbe 1973).
+
+    The Che-like fixed point with occupancy p_i T / (1 + p_i T): Σ p_i T / (1 + p_i T) = C,
+    hit ratio Σ p_i · p_i T / (1 + p_i T). Fricker, Robert & Roberts (2012); Martina,
+    Garetto & Leonardi (2014), IEEE INFOCOM.
+
+    >>> round(fifo_hit_ratio_approx(100, 1000, 0.8), 3)
+    0.334
+    """
+    return _fixed_point_hit_ratio(cache_size, n_keys, alpha, _fifo_occupancy)
+
+
+def lfu_ideal_hit_ratio(cache_size: int, n_keys: int, alpha: float) -> float:
+    """The static cache of the C most popular keys: the best any policy can do under IRM
+    (Aho, Denning & Ullman 1971, "Principles of optimal page replacement", JACM 18(1)),
+    and the limit of LFU, whose counts converge to the popularities.
+
+    >>> round(lfu_ideal_hit_ratio(100, 1000, 0.8), 3)
+    0.526
+    """
+    p = zipf_probabilities(n_keys, alpha)
+    size = _integer("cache_size", cache_size, 0, MAX_KEYS)
+    return float(min(1.0, p[:size].sum()))
+
+
+def approximation_curve(
+    n_keys: int, alpha: float, policy: str = "lru", points: int = 60, sizes: tuple[float, float] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(cache sizes, hit ratios) along Che's curve ("lru") or the FIFO one ("fifo", "random").
+
+    Parametric in T, so nothing is solved per point: size(T) = Σ occupancy(p_i T) and
+    hit(T) = Σ p_i occupancy(p_i T), for T spaced geometrically so that the sizes run
+    from ``sizes[0]`` to ``sizes[1]`` (default: from 1 key to 99% of the keys).
+
+    >>> sizes, hits = approximation_curve(1000, 0.8, points=3, sizes=(10, 500))
+    >>> sizes.round(6).tolist(), hits.round(3).tolist()
+    ([10.0, 87.211233, 500.0], [0.082, 0.353, 0.77])
+    """
+    p = zipf_probabilities(n_keys, alpha)
+    occupancy = {"lru": _lru_occupancy, "fifo": _fifo_occupancy, "random": _fifo_occupancy}[
+        _choice("policy", policy, ("lru", "fifo", "random"))
+    ]
+    points = _integer("points", points, 2, 10_000)
+    low, high = sizes if sizes is not None else (1, 0.99 * n_keys)
+    low = _real("sizes[0]", low, 0, n_keys, open_low=True)
+    high = _real("sizes[1]", high, low, n_keys)
+    if high >= n_keys:
+        raise ValueError(f"sizes[1] must be less than n_keys ({n_keys}), got {high!r}")
+    ends = [_characteristic_time(p, size, occupancy) for size in (low, high)]
+    times = np.geomspace(*ends, points)
+    filled = occupancy(np.outer(times, p))[0]
+    return filled.sum(axis=1), filled @ p
+
+
+# ---------------------------------------------------------------- load and latency
+
+
+@dataclass(frozen=True)
+class Load:
+    """What reaches the database and what a request waits, from :func:`derived_load`."""
+
+    db_requests_per_second: float
+    mean_ms: float
+    p99_ms: float
+
+
+def derived_load(requests_per_second: float, hit_ratio: float, cache_ms: float, db_ms: float) -> Load:
+    """Database load and latency behind a cache.
+
+    Model: a hit costs ``cache_ms``; a miss costs ``cache_ms + db_ms`` (look in the cache,
+    then ask the database). Latency is that two-point mixture, so p99 is ``cache_ms`` when
+    at most 1% of requests miss, else ``cache_ms + db_ms``.
+
+    >>> derived_load(1000, 0.75, 1, 10)
+    Load(db_requests_per_second=250.0, mean_ms=3.5, p99_ms=11.0)
+    """
+    rate = _real("requests_per_second", requests_per_second, 0, 1e12)
+    hit = _real("hit_ratio", hit_ratio, 0, 1)
+    cache = _real("cache_ms", cache_ms, 0, 1e6)
+    db = _real("db_ms", db_ms, 0, 1e6)
+    miss = 1 - hit
+    return Load(rate * miss, cache + miss * db, cache + (db if miss > 0.01 + 1e-12 else 0.0))
+
+
+# ---------------------------------------------------------------- cold and warm caches
+
+
+def cold_vs_warm(
+    policy: str, cache_size: int, n_keys: int, alpha: float, n_requests: int, window: int, seed: int = 0
+) -> pd.DataFrame:
+    """Hit ratio per window of requests, for an empty cache and one pre-filled with the C most popular keys.
+
+    >>> cold_vs_warm("lru", 100, 1000, 0.8, 4000, 2000).round(2).to_dict("list")
+    {'requests': [2000, 4000], 'cold': [0.37, 0.38], 'warm': [0.38, 0.38]}
+    """
+    keys = zipf_keys(n_keys, alpha, n_requests, seed)
+    window = _integer("window", window, 1, max(1, n_requests))
+    size = _integer("cache_size", cache_size, 0, MAX_KEYS)
+    warm = range(min(size, n_keys) - 1, -1, -1)  # most popular last: the last to go
+    ends = np.arange(window, n_requests + 1, window)
+    curves = {}
+    for name, start in (("cold", ()), ("warm", warm)):
+        flags = np.frombuffer(hit_flags(policy, size, keys, seed, warm=start), dtype=np.uint8)
+        curves[name] = flags[: len(ends) * window].reshape(-1, window).mean(axis=1) if len(ends) else []
+    return pd.DataFrame({"requests": ends, **curves})
+
+
+# ---------------------------------------------------------------- staleness against TTL
+
+#: What a write does to the cache, in :func:`staleness`.
+WRITE_POLICIES = ("ttl only", "invalidate", "write-through")
+
+
+def _stale_reads(times, keys, writes, n_keys: int, ttl: float, on_write: str, load_s: float) -> tuple[int, int, int]:
+    """(stale reads, hits, reads) of one run; see :func:`staleness` for the model. Keys are 0 … n_keys-1."""
+    never = math.inf
+    version = [0] * n_keys  # latest version in the database
+    cached = [0] * n_keys  # version in the cache ...
+    expires = [-never] * n_keys  # ... valid until then
+    done = [never] * n_keys  # when the load in flight (one per key) returns ...
+    loaded = [0] * n_keys  # ... and the version it read
+    invalidate, through = on_write == "invalidate", on_write == "write-through"
+    stale = hits = reads = 0
+    for t, key, write in zip(times, keys, writes):
+        if done[key] <= t:  # the load finished before this request: it fills the cache
+            cached[key], expires[key], done[key] = loaded[key], done[key] + ttl, never
+        if write:
+            version[key] += 1
+            if invalidate:
+                expires[key] = -never
+            elif through:
+                cached[key], expires[key] = version[key], t + ttl
+            continue
+        reads += 1
+        if t < expires[key]:
+            hits += 1
+            stale += cached[key] != version[key]
+        elif done[key] < never:  # wait for the load in flight (coalesced)
+            stale += loaded[key] != version[key]
+        else:
+            done[key], loaded[key] = t + load_s, version[key]
+    return stale, hits, reads
+
+
+def staleness(
+    ttls: Iterable[float],
+    *,
+    write_fraction: float = 0.05,
+    requests_per_second: float = 200.0,
+    load_ms: float = 10.0,
+    n_keys: int = 1000,
+    alpha: float = 0.8,
+    n_requests: int = 20_000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Fraction of reads that return an outdated value, for each TTL (seconds) and write policy.
+
+    Model: Poisson requests over Zipf keys, a fraction of them writes to the database.
+    A read hit returns the cached value; a miss loads from the database, which takes
+    ``load_ms``, then caches what it read (reads of that key meanwhile wait for it).
+    On a write the cache does nothing ("ttl only", plain cache-aside relying on expiry),
+    drops the key ("invalidate") or stores the new value ("write-through"). A load that
+    finishes after a write stores the value it read before it: the race that leaves even
+    invalidation stale until the TTL (Nishtala et al. 2013, "Scaling Memcache at Facebook").
+
+    >>> staleness([1, 10], n_requests=5000).round(3).to_dict("list")["stale_fraction"][:3]
+    [0.033, 0.0, 0.0]
+    """
+    ttls = [_real("ttl", ttl, 0, 1e6) for ttl in ttls]
+    fraction = _real("write_fraction", write_fraction, 0, 1)
+    rate = _real("requests_per_second", requests_per_second, 0, 1e9, open_low=True)
+    load_s = _real("load_ms", load_ms, 0, 1e6) / 1000
+    keys = zipf_keys(n_keys, alpha, n_requests, seed).tolist()
+    rng = np.random.default_rng([seed, 1])
+    times = np.cumsum(rng.exponential(1 / rate, n_requests)).tolist()
+    writes = (rng.random(n_requests) < fraction).tolist()
+    rows = []
+    for ttl in ttls:
+        for on_write in WRITE_POLICIES:
+            stale, hits, reads = _stale_reads(times, keys, writes, n_keys, ttl, on_write, load_s)
+            rows.append((ttl, on_write, stale / reads if reads else 0.0, hits / reads if reads else 0.0))
+    return pd.DataFrame(rows, columns=["ttl_s", "write_policy", "stale_fraction", "hit_ratio"])
+
+
+# ---------------------------------------------------------------- request coalescing
+
+
+@dataclass(frozen=True)
+class Stampede:
+    """Result of :func:`stampede`: database queries and a per-request timeline for each mode."""
+
+    queries_without: int
+    queries_with: int
+    timeline: pd.DataFrame  # request, arrival_ms, coalesced, action, done_ms
+
+
+def stampede(
+    n_requests: int, spread_ms: float = 5.0, cache_ms: float = 1.0, db_ms: float = 50.0, seed: int = 0
+) -> Stampede:
+    """A hot key expires at time 0 and ``n_requests`` arrive within ``spread_ms``: who queries the database?
+
+    Each request looks in the cache (``cache_ms``). Without coalescing every request that
+    finds the key missing queries the database (``db_ms``); the first answer refills the
+    cache. With coalescing ("single flight") only the first queries; the others wait for
+    its answer. Requests arriving after the refill hit.
+
+    >>> s = stampede(100)
+    >>> s.queries_without, s.queries_with
+    (100, 1)
+    """
+    n = _integer("n_requests", n_requests, 1, 100_000)
+    spread = _real("spread_ms", spread_ms, 0, 1e6)
+    cache = _real("cache_ms", cache_ms, 0, 1e6)
+    db = _real("db_ms", db_ms, 0, 1e6)
+    seed = _integer("seed", seed, 0, 2**63 - 1)
+    arrivals = np.sort(np.random.default_rng(seed).uniform(0, spread, n))
+    arrivals[0] = 0.0
+    refill = cache + db  # the first request's answer is back
+    checked = arrivals + cache
+    missed = checked < refill
+    rows = []
+    for coalesced in (False, True):
+        queries = (np.arange(n) == 0) if coalesced else missed
+        waits = missed & ~queries
+        done = np.where(queries, checked + db, np.where(waits, refill, checked))
+        action = np.where(queries, "DB query", np.where(waits, "waits", "hit"))
+        rows.append(pd.DataFrame({
+            "request": np.arange(n), "arrival_ms": arrivals, "coalesced": coalesced, "action": action, "done_ms": done,
+        }))
+    return Stampede(int(missed.sum()), 1, pd.concat(rows, ignore_index=True))
