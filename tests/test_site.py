@@ -19,6 +19,9 @@ TOC_FILES = re.findall(r"^\s*(?:root|- file):\s*(\S+)", (ROOT / "_toc.yml").read
 PAGES = [f"{name}.html" for name in TOC_FILES] + ["search.html", "genindex.html"]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_OUTPUT = ".cell_output:has(.jupyter-widgets)"
+#: What a widget shows: its visible text and its visible images (figures are SVG images).
+SHOWN_JS = """el => el.innerText + [...el.querySelectorAll('img')]
+    .filter(img => img.offsetParent !== null).map(img => img.alt + img.src.length).join('|')"""
 EXTERNAL_ASSET = re.compile(r"""<(?:script|link|img)\b[^>]*\b(?:src|href)=["'](?:https?:)?//""", re.I)
 
 
@@ -45,6 +48,10 @@ class Visit:
     def widget_text(self, index: int = 0) -> str:
         """The rendered text of the page's index-th widget (hidden stack views excluded)."""
         return self.widget(index).inner_text()
+
+    def shown(self, index: int) -> str:
+        """What the page's index-th widget shows: visible text and images."""
+        return self.widget(index).evaluate(SHOWN_JS)
 
 
 def visit(browser, url: str) -> Visit:
@@ -117,14 +124,14 @@ def test_page_loads_offline_without_errors(browser, site_url: str, path: str) ->
 
 def choose(seen: Visit, widget: int, option: int) -> str:
     """Pick an option of a widget's principal dropdown (no kernel) and return the text shown after."""
-    before = seen.widget_text(widget)
+    before = seen.shown(widget)
     seen.widget(widget).locator("select").first.select_option(index=option)
     seen.page.wait_for_function(
-        "([selector, i, before]) => document.querySelectorAll(selector)[i].innerText !== before",
+        f"([selector, i, before]) => ({SHOWN_JS})(document.querySelectorAll(selector)[i]) !== before",
         arg=[WIDGET_OUTPUT, widget, before],
         timeout=5_000,
     )
-    return seen.widget_text(widget)
+    return seen.shown(widget)
 
 
 @pytest.mark.browser
@@ -206,4 +213,26 @@ def test_animations_play_offline_for_every_choice(browser, site_url: str, path: 
             )
             play.locator("button").nth(1).click()  # stop: back to the first frame
     assert seen.errors == []
+    seen.page.close()
+
+
+WIDGET_PAGES = [
+    f"{name}.html" for name in TOC_FILES
+    if (ROOT / f"{name}.ipynb").exists() and WIDGET_MIME in (ROOT / f"{name}.ipynb").read_text(encoding="utf-8")
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", WIDGET_PAGES)
+def test_every_principal_control_switches_its_view_offline(browser, site_url: str, path: str) -> None:
+    """Every widget shows output, and its first dropdown changes what is shown, with no kernel."""
+    seen = visit(browser, f"{site_url}/{path}")
+    count = seen.page.locator(WIDGET_OUTPUT).count()
+    assert count >= 1
+    for index in range(count):
+        assert seen.widget_text(index).strip(), f"widget {index} shows nothing"
+        options = seen.widget(index).locator("select").first.locator("option").count()
+        assert options >= 2, f"widget {index} has no principal dropdown"
+        assert choose(seen, index, options - 1) != choose(seen, index, 0)
+    assert seen.errors == [] and seen.failed == [] and seen.outside == []
     seen.page.close()
