@@ -17,6 +17,14 @@ from conftest import ROOT
 
 TOC_FILES = re.findall(r"^\s*(?:root|- file):\s*(\S+)", (ROOT / "_toc.yml").read_text(encoding="utf-8"), re.M)
 PAGES = [f"{name}.html" for name in TOC_FILES] + ["search.html", "genindex.html"]
+
+
+def pages_whose_notebook_has(marker: str) -> list[str]:
+    """The built pages of the notebooks whose file contains marker."""
+    return [
+        f"{name}.html" for name in TOC_FILES
+        if (ROOT / f"{name}.ipynb").exists() and marker in (ROOT / f"{name}.ipynb").read_text(encoding="utf-8")
+    ]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_OUTPUT = ".cell_output:has(.jupyter-widgets)"
 #: What a widget shows: its visible text and its visible images (figures are SVG images).
@@ -161,10 +169,7 @@ def test_availability_widgets_show_defaults_and_switch_presets(browser, site_url
     seen.page.close()
 
 
-QUIZ_PAGES = [
-    f"{name}.html" for name in TOC_FILES
-    if (ROOT / f"{name}.ipynb").exists() and "quiz.show(" in (ROOT / f"{name}.ipynb").read_text(encoding="utf-8")
-]
+QUIZ_PAGES = pages_whose_notebook_has("quiz.show(")
 
 
 @pytest.mark.browser
@@ -186,10 +191,7 @@ def test_quizzes_answer_offline(browser, site_url: str, path: str) -> None:
     seen.page.close()
 
 
-ANIMATION_PAGES = [
-    f"{name}.html" for name in TOC_FILES
-    if (ROOT / f"{name}.ipynb").exists() and '"PlayModel"' in (ROOT / f"{name}.ipynb").read_text(encoding="utf-8")
-]
+ANIMATION_PAGES = pages_whose_notebook_has('"PlayModel"')
 
 
 @pytest.mark.browser
@@ -216,10 +218,7 @@ def test_animations_play_offline_for_every_choice(browser, site_url: str, path: 
     seen.page.close()
 
 
-WIDGET_PAGES = [
-    f"{name}.html" for name in TOC_FILES
-    if (ROOT / f"{name}.ipynb").exists() and WIDGET_MIME in (ROOT / f"{name}.ipynb").read_text(encoding="utf-8")
-]
+WIDGET_PAGES = pages_whose_notebook_has(WIDGET_MIME)
 
 
 @pytest.mark.browser
