@@ -1,8 +1,12 @@
-"""The live path in a real JupyterLab: run a chapter, then drive its widget through the kernel.
+"""The live path in a real JupyterLab: run every chapter through the UI, then drive widgets.
 
 The static-site tests (test_site.py) only prove what works without Python. Here a private
-`jupyter lab` serves the repository on 127.0.0.1; headless Chromium opens chapter 2, runs
-every cell, and checks that the capacity calculator's live controls recompute in the kernel.
+`jupyter lab` serves the repository on 127.0.0.1 and headless Chromium, with every request
+outside 127.0.0.1 refused, opens each chapter, clears its outputs and runs all cells from the
+menu. Every code cell must get an execution count, no output may be an error or a traceback,
+every widget must render, and each widget's dropdown must switch what it shows. Two widget
+families are then driven through the kernel, which the static site cannot do: the capacity
+calculator (chapter 2) and the composite-availability builder (chapter 3).
 
 Nothing is written into the repository: settings, workspaces, runtime files and checkpoints
 live in a temporary directory, autosave is off, and the notebook is never saved (the server's
@@ -21,6 +25,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -29,12 +34,21 @@ from playwright.sync_api import expect
 
 from conftest import ROOT
 
-NOTEBOOK = "chapters/02_interview_flow.ipynb"
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 STARTUP_TIMEOUT = 60  # seconds for the server to answer /api/status
 RUN_TIMEOUT = 240_000  # ms for the kernel to start and run every cell (a fresh venv compiles every import first)
 KERNEL_TIMEOUT = 15_000  # ms for one round trip through the kernel
 OUTPUT = ".jp-Notebook .jp-OutputArea-output"
-WIDGET = ".jp-OutputArea-output > .jupyter-widgets.widget-vbox"  # an interactive's top-level box
+STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'  # stderr and errors
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+WIDGET_OUTPUT = ".jp-OutputArea-output:has(> .jupyter-widgets)"  # a widget view (it has no data-mime-type)
+TOP_WIDGET = ".jp-OutputArea-output > .jupyter-widgets"  # a widget output's top-level view
+WIDGET = f"{TOP_WIDGET}.widget-vbox"  # an interactive's top-level box
+PROMPT = ".jp-CodeCell .jp-InputPrompt"
+IDLE_JS = """document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]') !== null"""
+#: What a widget shows, as in test_site.py: its visible text plus its visible images (alt, src length).
+SHOWN_JS = """el => el.innerText + [...el.querySelectorAll('img')]
+    .filter(img => img.offsetParent !== null).map(img => img.alt + img.src.length).join('|')"""
 
 #: User settings for this server only: no autosave (the notebook is never written) and every
 #: cell kept in the DOM (no virtual scrolling hiding the widget's output).
@@ -128,35 +142,34 @@ def click_menu(page, menu: str, item: str) -> None:
     page.locator(f'.lm-Menu-item:has(.lm-Menu-itemLabel:text-is("{item}"))').click()
 
 
-def wait_for_cells(page) -> None:
-    """Wait until every cell of the notebook is on the page and the kernel is idle."""
-    cells = len(json.loads((ROOT / NOTEBOOK).read_text(encoding="utf-8"))["cells"])
-    page.wait_for_function(
-        """n => document.querySelectorAll('.jp-Notebook .jp-Cell').length === n
-            && document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]') !== null""",
-        arg=cells,
-        timeout=RUN_TIMEOUT,
-    )
+def stored(notebook: Path) -> dict:
+    """The notebook as stored in the repository (its outputs come from `make execute`)."""
+    return json.loads(notebook.read_text(encoding="utf-8"))
 
 
-def wait_until_run(page) -> None:
-    """Wait for Run All to finish: every code cell numbered, or stopped by an error; kernel idle."""
-    page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
-                .map(p => p.textContent.trim());
-            const failed = [...document.querySelectorAll('.jp-OutputArea-output')]
-                .some(o => o.textContent.includes('Traceback'));
-            return !prompts.includes('[*]:') && (failed || prompts.every(p => /^\\[\\d+\\]:$/.test(p)))
-                && document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]') !== null;
-        }""",
-        timeout=RUN_TIMEOUT,
-    )
-
-
-@pytest.mark.browser
-def test_capacity_calculator_recomputes_in_the_kernel(browser, jupyterlab) -> None:
+def _api(jupyterlab, method: str, path: str):
     base, token = jupyterlab
+    request = urllib.request.Request(f"{base}{path}", method=method, headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=15) as reply:
+        body = reply.read()
+    return json.loads(body) if body else None
+
+
+def shut_down_kernels(jupyterlab, notebook: str) -> None:
+    """End the notebook's sessions (and so its kernels): idle kernels would pile up on a small machine."""
+    for session in _api(jupyterlab, "GET", "/api/sessions"):
+        if session["path"] == notebook:
+            _api(jupyterlab, "DELETE", f"/api/sessions/{session['id']}")
+
+
+@contextmanager
+def open_notebook(browser, jupyterlab, notebook: Path):
+    """A page with notebook open in JupyterLab, its kernel idle; only 127.0.0.1 is reachable.
+
+    Each call gets its own workspace, so JupyterLab never restores another test's tabs.
+    """
+    base, token = jupyterlab
+    relative = notebook.relative_to(ROOT).as_posix()
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(KERNEL_TIMEOUT)
     outside: list[str] = []
@@ -170,18 +183,113 @@ def test_capacity_calculator_recomputes_in_the_kernel(browser, jupyterlab) -> No
 
     page.route("**/*", only_local)
     try:
-        page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}", timeout=RUN_TIMEOUT)
-        wait_for_cells(page)
+        workspace = f"test-{secrets.token_hex(4)}"
+        page.goto(f"{base}/lab/workspaces/{workspace}/tree/{relative}?token={token}", timeout=RUN_TIMEOUT)
+        wait_for_cells(page, len(stored(notebook)["cells"]))
+        yield page
+    finally:
+        page.close()
+        shut_down_kernels(jupyterlab, relative)
+    assert outside == []  # e.g. no CDN MathJax from the quiz (widgets.quiz switches it off)
 
-        # Start from no outputs, so everything checked below comes from this run.
-        click_menu(page, "Edit", "Clear Outputs of All Cells")
-        expect(page.locator(OUTPUT)).to_have_count(0)
-        expect(page.locator(".jp-CodeCell .jp-InputPrompt", has_text=re.compile(r"\d"))).to_have_count(0)
-        click_menu(page, "Run", "Run All Cells")
-        wait_until_run(page)
 
-        tracebacks = [t for t in page.locator(OUTPUT).all_inner_texts() if "Traceback" in t]
-        assert tracebacks == []  # an exception's output, on stderr or as an error
+def wait_for_cells(page, cells: int) -> None:
+    """Wait until every cell of the notebook is on the page and the kernel is idle."""
+    page.wait_for_function(
+        f"n => document.querySelectorAll('.jp-Notebook .jp-Cell').length === n && {IDLE_JS}",
+        arg=cells,
+        timeout=RUN_TIMEOUT,
+    )
+
+
+def wait_for_idle(page) -> None:
+    """Wait until the kernel is idle (e.g. done with the comm messages a control sent)."""
+    page.wait_for_function(f"() => {IDLE_JS}")
+
+
+def wait_until_run(page) -> None:
+    """Wait for Run All to finish: every code cell numbered, or stopped by an error; kernel idle."""
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+                .map(p => p.textContent.trim());
+            const failed = [...document.querySelectorAll('.jp-OutputArea-output')]
+                .some(o => o.textContent.includes('Traceback'));
+            return !prompts.includes('[*]:') && (failed || prompts.every(p => /^\\[\\d+\\]:$/.test(p)))
+                && """ + IDLE_JS + """;
+        }""",
+        timeout=RUN_TIMEOUT,
+    )
+
+
+def run_all(page) -> None:
+    """Clear every output, then Run All Cells from the menu and wait for the run to end."""
+    click_menu(page, "Edit", "Clear Outputs of All Cells")
+    # Start from no outputs, so everything checked afterwards comes from this run.
+    expect(page.locator(OUTPUT)).to_have_count(0)
+    expect(page.locator(PROMPT, has_text=re.compile(r"\d"))).to_have_count(0)
+    click_menu(page, "Run", "Run All Cells")
+    wait_until_run(page)
+
+
+def shown(widget) -> str:
+    """What a widget shows: visible text, plus visible images' alt text and src length."""
+    return widget.evaluate(SHOWN_JS)
+
+
+def switch_principal(widget) -> tuple[str, str]:
+    """Choose another option of the widget's first dropdown; (shown before, shown after) once it changed."""
+    select = widget.locator("select").first
+    before = shown(widget)
+    options = select.locator("option").count()
+    assert options > 1, f"a dropdown with {options} option(s)"
+    select.select_option(index=(select.evaluate("s => s.selectedIndex") + 1) % options)
+    widget.page.wait_for_function(
+        f"([el, before]) => ({SHOWN_JS})(el) !== before", arg=[widget.element_handle(), before],
+    )
+    return before, shown(widget)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda path: path.stem)
+def test_chapter_runs_in_jupyterlab(browser, jupyterlab, notebook: Path) -> None:
+    cells = [cell for cell in stored(notebook)["cells"] if cell["cell_type"] == "code"]
+    widget_outputs = sum(WIDGET_MIME in output.get("data", {}) for cell in cells for output in cell["outputs"])
+    with open_notebook(browser, jupyterlab, notebook) as page:
+        run_all(page)
+
+        prompts = [prompt.strip() for prompt in page.locator(PROMPT).all_inner_texts()]
+        assert len(prompts) == len(cells)
+        assert [p for p in prompts if not re.fullmatch(r"\[\d+\]:", p)] == []  # every cell ran
+        assert [t for t in page.locator(OUTPUT).all_inner_texts() if "Traceback" in t] == []
+        assert [t for t in page.locator(STDERR).all_inner_texts() if t.strip()] == []
+
+        # Every widget output of the stored notebook renders again, and shows something.
+        expect(page.locator(WIDGET_OUTPUT)).to_have_count(widget_outputs)
+        widgets = page.locator(TOP_WIDGET)
+        expect(widgets).to_have_count(widget_outputs)
+        for index in range(widget_outputs):
+            expect(widgets.nth(index)).to_have_text(re.compile(r"\S"), use_inner_text=True)
+
+        # Each widget's principal dropdown switches what it shows.
+        switched = 0
+        for index in range(widget_outputs):
+            widget = widgets.nth(index)
+            if widget.locator("select").count():
+                before, after = switch_principal(widget)
+                assert after != before
+                switched += 1
+        assert switched or not widget_outputs, "no widget of this chapter has a dropdown"
+        # Presets also re-render in the kernel; none may end on the error line (a late one could be missed).
+        wait_for_idle(page)
+        expect(page.locator(f'{TOP_WIDGET} [role="alert"]')).to_have_count(0)
+        assert [t for t in page.locator(STDERR).all_inner_texts() if t.strip()] == []
+
+
+@pytest.mark.browser
+def test_capacity_calculator_recomputes_in_the_kernel(browser, jupyterlab) -> None:
+    with open_notebook(browser, jupyterlab, ROOT / "chapters" / "02_interview_flow.ipynb") as page:
+        run_all(page)
         widget = page.locator(WIDGET).filter(has_text="Back-of-envelope estimate")
         expect(widget).to_have_count(1)
         view = widget.locator(".widget-html-content", has_text="Back-of-envelope estimate").locator("visible=true")
@@ -203,6 +311,32 @@ def test_capacity_calculator_recomputes_in_the_kernel(browser, jupyterlab) -> No
         expect(alert).to_have_count(0)
         expect(view).to_contain_text("3 TB/day")
         expect(view).not_to_contain_text("1.5 TB/day")
-        assert outside == []  # e.g. no CDN MathJax from the quiz (widgets.quiz switches it off)
-    finally:
-        page.close()
+
+
+@pytest.mark.browser
+def test_composite_availability_recomputes_in_the_kernel(browser, jupyterlab) -> None:
+    with open_notebook(browser, jupyterlab, ROOT / "chapters" / "03_non_functional_requirements.ipynb") as page:
+        run_all(page)
+        widget = page.locator(WIDGET).filter(has_text="App servers needed")
+        expect(widget).to_have_count(1)
+        diagram = widget.locator("img").locator("visible=true")  # the view's figure; its alt describes it
+        expect(diagram).to_have_attribute("alt", re.compile(r"feed 1 app server\(s\) \(at least 1 needed\)"))
+
+        def slider(label: str):
+            row = widget.locator(".widget-inline-hbox").filter(has=page.get_by_text(label, exact=True))
+            return row.locator('[role="slider"]')
+
+        # A live slider from the keyboard: the kernel redraws the diagram for two app servers.
+        slider("App servers").focus()
+        page.keyboard.press("ArrowRight")
+        expect(diagram).to_have_attribute("alt", re.compile(r"feed 2 app server\(s\) \(at least 1 needed\)"))
+        # An impossible combination reaches the error line; stepping back clears it.
+        alert = widget.locator('[role="alert"]')
+        needed = slider("App servers needed")
+        needed.focus()
+        page.keyboard.press("ArrowRight")
+        expect(diagram).to_have_attribute("alt", re.compile(r"\(at least 2 needed\)"))
+        page.keyboard.press("ArrowRight")
+        expect(alert).to_contain_text("App servers needed must be at most App servers (2), got 3")
+        page.keyboard.press("ArrowLeft")
+        expect(alert).to_have_count(0)
