@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     """Drop script tags added twice.
@@ -27,7 +29,18 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
 FONT_AWESOME_CONFIG = 'window.FontAwesomeConfig = {autoReplaceSvg: "nest"};'
 
 
+def _drop_list_role_of_citations(app, exception) -> None:
+    """docutils marks the bibliography's container role="list" though its children are not list items
+    (an accessibility error): the plain container is right."""
+    if exception is None and app.builder.format == "html":
+        for page in Path(app.outdir).rglob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            if 'role="list" class="citation-list"' in text:
+                page.write_text(text.replace('role="list" class="citation-list"', 'class="citation-list"'), encoding="utf-8")
+
+
 def setup(app):
     app.add_js_file(None, body=FONT_AWESOME_CONFIG, priority=100)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("build-finished", _drop_list_role_of_citations)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -28,11 +28,32 @@ def _ms(x: float) -> str:
     return f"{x:.3g} ms"
 
 
+_SWATCH_MARKS = {  # legend glyph -> SVG shape at the swatch's centre (13, 6)
+    "●": "<circle cx='13' cy='6' r='4'/>",
+    "■": "<rect x='9' y='2' width='8' height='8'/>",
+    "▲": "<polygon points='13,1 18,10 8,10'/>",
+    "◆": "<polygon points='13,1 18,6 13,11 8,6'/>",
+}
+
+
+def _swatch(symbol: str, colour: str) -> str:
+    """The legend glyph drawn as a small SVG (a line in the chart's dash style, and its marker).
+
+    Drawn, not typed: a coloured glyph would be text that must meet text contrast; a swatch is a graphic.
+    """
+    dash = "4 3" if "–" in symbol else "1 3" if "·" in symbol else ""
+    line = "" if symbol in _SWATCH_MARKS else (
+        f"<line x1='1' y1='6' x2='25' y2='6' stroke-width='2' stroke-dasharray='{dash}' stroke='{colour}'/>"
+    )
+    marks = "".join(shape for glyph, shape in _SWATCH_MARKS.items() if glyph in symbol)
+    return (f"<svg width='26' height='12' aria-hidden='true' style='vertical-align:middle' fill='{colour}'>"
+            f"{line}{marks}</svg>")
+
+
 def _legend(items: list[tuple[str, str, str]]) -> str:
     """A legend in HTML under a chart, (symbol, colour, label) each: free to draw, unlike matplotlib's."""
     entries = "".join(
-        f"<span style='margin-right:1.2em;white-space:nowrap'><span style='color:{colour};font-weight:bold'>"
-        f"{html.escape(symbol)}</span> {html.escape(label)}</span>"
+        f"<span style='margin-right:1.2em;white-space:nowrap'>{_swatch(symbol, colour)} {html.escape(label)}</span>"
         for symbol, colour, label in items
     )
     return f"<div style='font-size:85%'>{entries}</div>"
