@@ -22,13 +22,6 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     context["script_files"][:] = unique  # in place: other handlers hold this list
 
 
-#: The theme's Font Awesome script swaps every <i class="fa ..."> for an <svg>. ipywidgets'
-#: Play button toggles its icon through that <i>, so once it is gone Play throws
-#: ("Cannot set properties of undefined") and never plays. "nest" keeps the <i> and puts
-#: the <svg> inside it. Inline, so it runs before the deferred fontawesome.js reads it.
-FONT_AWESOME_CONFIG = 'window.FontAwesomeConfig = {autoReplaceSvg: "nest"};'
-
-
 def _drop_list_role_of_citations(app, exception) -> None:
     """docutils marks the bibliography's container role="list" though its children are not list items
     (an accessibility error): the plain container is right."""
@@ -40,7 +33,6 @@ def _drop_list_role_of_citations(app, exception) -> None:
 
 
 def setup(app):
-    app.add_js_file(None, body=FONT_AWESOME_CONFIG, priority=100)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.connect("build-finished", _drop_list_role_of_citations)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -6,6 +6,7 @@ page missing from the build fails rather than silently dropping out of the test.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,8 @@ def pages_whose_notebook_has(marker: str) -> list[str]:
         if (ROOT / f"{name}.ipynb").exists() and marker in (ROOT / f"{name}.ipynb").read_text(encoding="utf-8")
     ]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+WIDGET_AREA = f'.cell_output:has(> script[type="{WIDGET_MIME}"])'
+RENDERER = ("require.js", "embed-amd.js", "a11y.js")
 WIDGET_OUTPUT = ".cell_output:has(.jupyter-widgets)"
 #: What a widget shows: its visible text and its visible images (figures are SVG images).
 SHOWN_JS = """el => el.innerText + [...el.querySelectorAll('img')]
@@ -80,10 +83,17 @@ def visit(browser, url: str) -> Visit:
     page.on("requestfailed", lambda request: seen.failed.append(request.url))
     page.on("response", lambda response: response.status >= 400 and seen.failed.append(f"{response.status} {response.url}"))
     page.goto(url, wait_until="networkidle")
-    if page.locator(f'script[type="{WIDGET_MIME}"]').count():
+    load_widgets(page)
+    return seen
+
+
+def load_widgets(page) -> None:
+    """Scroll to the page's first widget, which makes load-widgets.js render them all; wait for that."""
+    areas = page.locator(WIDGET_AREA)
+    if areas.count():
+        areas.first.scroll_into_view_if_needed()
         page.wait_for_selector(".cell_output .jupyter-widgets.widget-container", timeout=15_000)
         page.wait_for_load_state("networkidle")
-    return seen
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -95,11 +105,40 @@ def test_page_is_self_contained(site: Path, path: str) -> None:
 
 @pytest.mark.parametrize("path", PAGES)
 def test_widget_js_only_where_widgets_are(site: Path, path: str) -> None:
-    """The widget renderer loads on pages with widgets, with their state embedded, and nowhere else."""
+    """Pages with widgets, and only they, load the widget loader and point to their widget state."""
     html = (site / path).read_text(encoding="utf-8")
     has_widgets = WIDGET_MIME in html
-    assert ("widgetjs/embed-amd.js" in html) == has_widgets
-    assert ("application/vnd.jupyter.widget-state+json" in html) == has_widgets
+    assert ("widgetjs/load-widgets.js" in html) == has_widgets
+    state = re.search(r'<script type="application/vnd.jupyter.widget-state\+json" data-src="([^"]+)"></script>', html)
+    assert bool(state) == has_widgets
+    if has_widgets:
+        models = json.loads((site / path).parent.joinpath(state[1]).read_text(encoding="utf-8"))["state"]
+        for model_id in re.findall(r'"model_id": "(\w+)"', html):
+            assert model_id in models
+
+
+@pytest.mark.browser
+def test_widget_renderer_waits_until_a_widget_is_near(browser, site_url: str) -> None:
+    """The renderer (megabytes) is not fetched with the page, only when the reader nears a widget."""
+    path = max(pages_whose_notebook_has(WIDGET_MIME), key=lambda p: _first_widget_depth(browser, site_url, p))
+    page = browser.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{site_url}/{path}", wait_until="networkidle")
+    assert page.evaluate(f"document.querySelector('{WIDGET_AREA}').getBoundingClientRect().top > 2 * innerHeight")
+    assert [url for url in requested if url.split("?")[0].endswith(RENDERER + (".widgets.json",))] == []
+    load_widgets(page)
+    loaded = {url.split("?")[0].rsplit("/", 1)[-1] for url in requested}
+    assert set(RENDERER) <= loaded and any(name.endswith(".widgets.json") for name in loaded)
+    page.close()
+
+
+def _first_widget_depth(browser, site_url: str, path: str) -> float:
+    page = browser.new_page()
+    page.goto(f"{site_url}/{path}")
+    depth = page.evaluate(f"document.querySelector('{WIDGET_AREA}').getBoundingClientRect().top")
+    page.close()
+    return depth
 
 
 @pytest.mark.parametrize("path", [p for p in PAGES if p.startswith("chapters/")])

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 
-from test_site import PAGES
+from test_site import PAGES, load_widgets
 
 BUDGET_BYTES = 3_000_000
 
@@ -26,6 +26,7 @@ def test_page_weight_within_budget(browser, site: Path, site_url: str, path: str
     page = browser.new_page()
     page.on("request", lambda request: requested.add(request.url))
     page.goto(f"{site_url}/{path}", wait_until="networkidle")
+    load_widgets(page)  # the weight of reading the whole page, widgets included
     page.close()
     files = {site / unquote(urlparse(url).path).lstrip("/") for url in requested if not url.startswith("data:")}
     files = {f / "index.html" if f.is_dir() else f for f in files}
