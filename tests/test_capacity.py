@@ -84,6 +84,10 @@ def test_overflow_is_a_value_error():
         estimate(1e300, 1e300)
     with pytest.raises(ValueError, match="overflows"):
         estimate(1e6, 1e3, per_host_qps=1e-320, target_utilization=1e-10)
+    with pytest.raises(ValueError, match="overflows"):  # ints no float can hold
+        estimate(1, 1, write_fraction=1, bytes_per_write=1, replication_factor=10**400)
+    with pytest.raises(ValueError, match="overflows"):
+        estimate(10**300, 10**300)
 
 
 # ---------------------------------------------------------------- published figures
@@ -207,7 +211,7 @@ def test_error_message_names_parameter_value_and_range():
     with pytest.raises(ValueError) as raised:
         estimate(-5, 10)
     assert str(raised.value) == "daily_active_users must be a finite number >= 0, got -5"
-    with pytest.raises(ValueError, match=r"target_utilization must be a finite number in \(0, 1\], got 0"):
+    with pytest.raises(ValueError, match=r"target_utilization must be a number in \(0, 1\], got 0"):
         estimate(1, 1, target_utilization=0)
     with pytest.raises(ValueError, match=r"per_host_qps must be a finite number > 0 or None, got 0"):
         estimate(1, 1, per_host_qps=0)

@@ -19,7 +19,6 @@ close to 1 from 1.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -31,7 +30,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from . import _view
+from . import _check, _view
 
 # --------------------------------------------------------------------------
 # Model: calendar
@@ -49,57 +48,23 @@ MAX_N = 1000
 _SECONDS_PER_DAY = 86_400
 
 
-def _exact(value: Any) -> Fraction | None:
-    """The exact value of a finite real number (a float as the decimal it prints as), else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, Decimal):
-        return Fraction(value) if value.is_finite() else None
-    if isinstance(value, numbers.Rational):
-        return Fraction(value.numerator, value.denominator)
-    if isinstance(value, numbers.Real) and math.isfinite(value):
-        return Fraction(repr(float(value)))
-    return None
-
-
-def _number(value: Any, name: str, allowed: str, ok) -> Fraction:
-    """``value`` as an exact Fraction, or a ValueError naming ``name``, the range and the value."""
-    exact = _exact(value)
-    if exact is None or not ok(exact):
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    return exact
-
-
 def _probability(value: Any, name: str) -> Fraction:
-    return _number(value, name, "a number in [0, 1]", lambda x: 0 <= x <= 1)
-
-
-def _integer(value: Any, name: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
-        raise ValueError(f"{name} must be an integer in [{low}, {high}], got {value!r}")
-    return int(value)
+    """``value`` as an exact Fraction in [0, 1] (a float read as the decimal it prints as)."""
+    return _check.number(name, value, 0, 1, exact=True)
 
 
 def _calendar(year_days: Any, month_days: Any) -> dict[str, Fraction]:
     """Validated period lengths in days; a quarter is three months."""
-    year = _number(year_days, "year_days", "a number in (0, 1000]", lambda x: 0 < x <= 1000)
-    if month_days is None:
+    year = _check.number("year_days", year_days, 0, 1000, open_low=True, exact=True)
+    month = _check.number("month_days", month_days, 0, year / 3, open_low=True, optional=True, exact=True)
+    if month is None:
         month = year / 12
-    else:
-        month = _number(
-            month_days,
-            "month_days",
-            f"None or a number in (0, year_days / 3] = (0, {float(year / 3):g}]",
-            lambda x: 0 < x <= year / 3,
-        )
     return {"year": year, "quarter": 3 * month, "month": month, "week": Fraction(7), "day": Fraction(1)}
 
 
 def _period_seconds(period: Any, year_days: Any, month_days: Any) -> Fraction:
     calendar = _calendar(year_days, month_days)
-    if not isinstance(period, str) or period not in calendar:
-        raise ValueError(f"period must be one of {', '.join(map(repr, PERIODS))}, got {period!r}")
-    return calendar[period] * _SECONDS_PER_DAY
+    return calendar[_check.choice("period", period, PERIODS)] * _SECONDS_PER_DAY
 
 
 def period_days(year_days: float = JULIAN_YEAR_DAYS, month_days: float | None = None) -> dict[str, float]:
@@ -286,8 +251,8 @@ def parallel_unavailability(*availabilities: Any) -> float:
 
 def _k_of_n_terms(k: Any, n: Any, availability: Any) -> tuple[int, list[float]]:
     """k and the binomial terms P(exactly j of n up), j = 0..n."""
-    n = _integer(n, "n", 1, MAX_N)
-    k = _integer(k, "k", 0, n)
+    n = _check.integer("n", n, 1, MAX_N)
+    k = _check.integer("k", k, 0, n)
     (a,), (u,) = _complements((availability,), "availability")
     return k, [math.comb(n, j) * a**j * u ** (n - j) for j in range(n + 1)]
 
@@ -325,8 +290,9 @@ def from_mtbf(mtbf: Any, mttr: Any) -> float:
                 f"got {mtbf!r} and {mttr!r}"
             )
         mtbf, mttr = (Fraction(t // timedelta(microseconds=1)) for t in (mtbf, mttr))
-    up = _number(mtbf, "mtbf", "a number or timedelta > 0", lambda x: x > 0)
-    down = _number(mttr, "mttr", "a number or timedelta >= 0", lambda x: x >= 0)
+    what = "a number or timedelta"
+    up = _check.number("mtbf", mtbf, 0, open_low=True, exact=True, what=what)
+    down = _check.number("mttr", mttr, 0, exact=True, what=what)
     return float(up / (up + down))
 
 
@@ -360,7 +326,7 @@ def error_budget(
     1000.0
     """
     target = _probability(slo, "slo")
-    count = _number(requests, "requests", "a number >= 0", lambda x: x >= 0)
+    count = _check.number("requests", requests, 0, exact=True)
     seconds = (1 - target) * _period_seconds(period, year_days, month_days)
     return ErrorBudget(
         slo=float(target),

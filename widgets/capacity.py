@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import math
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import numpy as np
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
-from widgets import _view
+from widgets import _check, _view
 
 SECONDS_PER_DAY = 86_400
 HOURS_PER_DAY = 24
@@ -37,37 +36,6 @@ class Estimate:
     storage_bytes_per_day: float
     storage_bytes_total: float
     hosts: int | None
-
-
-def _check(
-    name: str,
-    value: Any,
-    low: float,
-    high: float = math.inf,
-    *,
-    open_low: bool = False,
-    integer: bool = False,
-    optional: bool = False,
-) -> None:
-    """Raise ``ValueError`` naming the parameter, the value and the range unless ``value`` fits."""
-    if optional and value is None:
-        return
-    kind = numbers.Integral if integer else numbers.Real
-    ok = isinstance(value, kind) and not isinstance(value, bool)
-    try:
-        ok = ok and math.isfinite(value) and (value > low if open_low else value >= low) and value <= high
-    except OverflowError:  # an int too large for a float
-        ok = False
-    if not ok:
-        what = "an integer" if integer else "a finite number"
-        if high < math.inf:
-            bounds = f" in {'(' if open_low else '['}{low:g}, {high:g}]"
-        elif low > -math.inf:
-            bounds = f" {'>' if open_low else '>='} {low:g}"
-        else:
-            bounds = ""
-        shown = value if isinstance(value, numbers.Number) else repr(value)
-        raise ValueError(f"{name} must be {what}{bounds}{' or None' if optional else ''}, got {shown}")
 
 
 def _ceil(x: float) -> int:
@@ -93,23 +61,27 @@ def estimate(
     >>> human_count(e.requests_per_day), human_count(e.average_qps)
     ('10 B', '115.7 k')
     """
-    _check("daily_active_users", daily_active_users, 0)
-    _check("requests_per_user_per_day", requests_per_user_per_day, 0)
-    _check("peak_factor", peak_factor, 1)
-    _check("write_fraction", write_fraction, 0, 1)
-    _check("bytes_per_write", bytes_per_write, 0)
-    _check("retention_days", retention_days, 0)
-    _check("replication_factor", replication_factor, 1, integer=True)
-    _check("per_host_qps", per_host_qps, 0, open_low=True, optional=True)
-    _check("target_utilization", target_utilization, 0, 1, open_low=True)
+    _check.number("daily_active_users", daily_active_users, 0)
+    _check.number("requests_per_user_per_day", requests_per_user_per_day, 0)
+    _check.number("peak_factor", peak_factor, 1)
+    _check.number("write_fraction", write_fraction, 0, 1)
+    _check.number("bytes_per_write", bytes_per_write, 0)
+    _check.number("retention_days", retention_days, 0)
+    _check.integer("replication_factor", replication_factor, 1)
+    _check.number("per_host_qps", per_host_qps, 0, open_low=True, optional=True)
+    _check.number("target_utilization", target_utilization, 0, 1, open_low=True)
 
-    per_day = daily_active_users * requests_per_user_per_day
-    peak = per_day / SECONDS_PER_DAY * peak_factor
-    writes = per_day * write_fraction
-    stored_per_day = writes * bytes_per_write * replication_factor
-    stored = stored_per_day * retention_days
-    load = None if per_host_qps is None else peak / per_host_qps / target_utilization
-    if not all(math.isfinite(x) for x in (peak, stored, load or 0)):
+    try:
+        per_day = daily_active_users * requests_per_user_per_day
+        peak = per_day / SECONDS_PER_DAY * peak_factor
+        writes = per_day * write_fraction
+        stored_per_day = writes * bytes_per_write * replication_factor
+        stored = stored_per_day * retention_days
+        load = None if per_host_qps is None else peak / per_host_qps / target_utilization
+        finite = all(math.isfinite(x) for x in (peak, stored, load or 0))
+    except OverflowError:  # ints whose product no float can hold
+        finite = False
+    if not finite:
         raise ValueError("the estimate overflows a float: the inputs are too large")
     return Estimate(
         requests_per_day=per_day,
@@ -126,7 +98,7 @@ def estimate(
 
 def _scaled(name: str, x: float, base: int, units: tuple[str, ...]) -> str:
     """``x`` in the largest unit that keeps it below ``base`` after rounding to one decimal."""
-    _check(name, x, -math.inf)
+    _check.number(name, x)
     value = abs(x)
     for unit in units:
         text = f"{value:.1f}".removesuffix(".0")

@@ -14,7 +14,7 @@ import networkx as nx
 from IPython.display import HTML
 from matplotlib.axes import Axes
 
-from widgets import _view
+from widgets import _check, _view
 
 #: Box styles by kind: face colour, edge colour, line style (style differs too, not only colour).
 KINDS = {
@@ -39,8 +39,7 @@ def graph(boxes: Iterable[Box], arrows: Iterable[Arrow]) -> nx.DiGraph:
     """
     g = nx.DiGraph()
     for name, x, y, label, kind in boxes:
-        if kind not in KINDS:
-            raise ValueError(f"kind must be one of {sorted(KINDS)}, got {kind!r}")
+        _check.choice("kind", kind, sorted(KINDS))
         g.add_node(name, pos=(x, y), label=label, kind=kind)
     for source, target, label in arrows:
         if source not in g or target not in g:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import _view
-from .transactions import Crash, check_choice, check_int, connect, frame_table, transaction
+from . import _check, _view
+from .transactions import Crash, connect, frame_table, transaction
 
 # --------------------------------------------------------------------------
 # Model
@@ -137,7 +137,7 @@ class EventStore:
         ``expected_version`` guards against a concurrent writer; ``crash_after=k``
         kills the process after k inserts, before the commit: none of them survive.
         """
-        check_choice("schema", schema, (1, CURRENT_SCHEMA))
+        _check.choice("schema", schema, (1, CURRENT_SCHEMA))
         with transaction(self.conn):
             version = self.version(stream)
             if expected_version is not None and expected_version != version:
@@ -145,7 +145,7 @@ class EventStore:
                     f"expected_version must be the stream's version {version}, got {expected_version!r}"
                 )
             for i, (kind, data) in enumerate(events, start=1):
-                check_choice("event type", kind, ("opened", "deposited", "withdrawn"))
+                _check.choice("event type", kind, ("opened", "deposited", "withdrawn"))
                 self.conn.execute(
                     "INSERT INTO events (stream, version, type, schema, data) VALUES (?, ?, ?, ?, ?)",
                     (stream, version + i, kind, schema, json.dumps(data, sort_keys=True)),
@@ -233,8 +233,8 @@ def account_history(n_events: int, old_events: int = 0) -> list[tuple[str, dict,
     >>> [(kind, schema) for kind, _, schema in account_history(4, old_events=3)]
     [('opened', 2), ('deposited', 1), ('deposited', 1), ('withdrawn', 2)]
     """
-    n = check_int("n_events", n_events, 1, 10_000)
-    old = check_int("old_events", old_events, 0, n)
+    n = _check.integer("n_events", n_events, 1, 10_000)
+    old = _check.integer("old_events", old_events, 0, n)
     history = [("opened", {"owner": "Ada"}, CURRENT_SCHEMA)]
     for i in range(1, n):
         if i % 3 == 0:
@@ -249,7 +249,7 @@ def account_history(n_events: int, old_events: int = 0) -> list[tuple[str, dict,
 def load(store: EventStore, stream: str, history: list[tuple[str, dict, int]], snapshot_at: int = 0) -> None:
     """Append a history, one transaction per run of events in one schema, with a snapshot
     taken after event ``snapshot_at`` (0: none)."""
-    check_int("snapshot_at", snapshot_at, 0, len(history))
+    _check.integer("snapshot_at", snapshot_at, 0, len(history))
     for start, end in ((0, snapshot_at), (snapshot_at, len(history))):
         for schema, events in itertools.groupby(history[start:end], key=lambda event: event[2]):
             store.append(stream, [(kind, data) for kind, data, _ in events], schema=schema)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import math
-import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -19,7 +18,7 @@ from typing import Any
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MultipleLocator
 
-from widgets import _view
+from widgets import _check, _view
 
 # ---------------------------------------------------------------- model
 
@@ -89,30 +88,13 @@ class Phase:
         return self.start + self.minutes
 
 
-def _check_total(total_minutes: Any) -> int:
-    ok = isinstance(total_minutes, numbers.Integral) and not isinstance(total_minutes, bool)
-    if not ok or not MIN_MINUTES <= total_minutes <= MAX_MINUTES:
-        shown = total_minutes if isinstance(total_minutes, numbers.Number) else repr(total_minutes)
-        raise ValueError(f"total_minutes must be an integer in [{MIN_MINUTES}, {MAX_MINUTES}], got {shown}")
-    return int(total_minutes)
-
-
 def _check_weights(weights: Any) -> list[Fraction]:
     if isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence) or len(weights) != len(PHASES):
         count = len(weights) if isinstance(weights, Sequence) else type(weights).__name__
         raise ValueError(f"weights must be a sequence of {len(PHASES)} positive numbers (one per phase), got {count}")
-    exact = []
-    for phase, weight in zip(PHASES, weights):
-        ok = isinstance(weight, numbers.Real) and not isinstance(weight, bool)
-        try:
-            ok = ok and math.isfinite(weight) and weight > 0
-        except OverflowError:  # an int too large for a float
-            ok = False
-        if not ok:
-            shown = weight if isinstance(weight, numbers.Number) else repr(weight)
-            raise ValueError(f"weights must be finite numbers > 0; the weight of {phase!r} is {shown}")
-        exact.append(Fraction(weight))
-    return exact
+    for i, weight in enumerate(weights):
+        _check.number(f"weights[{i}]", weight, 0, open_low=True)
+    return [Fraction(weight) for weight in weights]
 
 
 def plan(total_minutes: int, weights: Sequence[float] = DEFAULT_WEIGHTS) -> tuple[Phase, ...]:
@@ -128,7 +110,7 @@ def plan(total_minutes: int, weights: Sequence[float] = DEFAULT_WEIGHTS) -> tupl
     >>> [p.minutes for p in plan(60)]
     [13, 7, 11, 23, 6]
     """
-    total = _check_total(total_minutes)
+    total = _check.integer("total_minutes", total_minutes, MIN_MINUTES, MAX_MINUTES)
     exact = _check_weights(weights)
     shares = [total * w / sum(exact) for w in exact]
     minutes = [math.floor(s) for s in shares]

@@ -22,8 +22,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import _view
-from .transactions import Crash, check_choice, check_int, connect, crash_if, transaction
+from . import _check, _view
+from .transactions import Crash, connect, crash_if, transaction
 
 # --------------------------------------------------------------------------
 # Model
@@ -80,7 +80,7 @@ def dual_write(path: str, broker: Broker, order_id: int, failure: str | None = N
     """Commit the order, then publish (the publish can fail); or, for ``failure="commit"``,
     publish first and crash before the commit. Either failure leaves DB and broker disagreeing.
     """
-    check_choice("failure", failure, (None, *DUAL_WRITE_FAILURES))
+    _check.choice("failure", failure, (None, *DUAL_WRITE_FAILURES))
     conn = connect(path, ORDERS_SCHEMA)
     try:
         if failure == "commit":
@@ -119,8 +119,8 @@ def relay(path: str, broker: Broker, *, crash_at: str | None = None, crash_on: i
     ``crash_at`` (one of RELAY_CRASHES) kills the relay at that point of the
     ``crash_on``-th row it handles. Returns how many rows it published.
     """
-    check_choice("crash_at", crash_at, (None, *RELAY_CRASHES))
-    check_int("crash_on", crash_on, 1, 10**6)
+    _check.choice("crash_at", crash_at, (None, *RELAY_CRASHES))
+    _check.integer("crash_on", crash_on, 1, 10**6)
     conn = connect(path, ORDERS_SCHEMA)
     try:
         row = conn.execute("SELECT last_id FROM relay_position WHERE relay = ?", (name,)).fetchone()
@@ -223,8 +223,8 @@ def outbox_run(
     >>> run.published, run.lost, run.totals == expected_totals([1, 2, 3])
     (('order-1', 'order-2', 'order-2', 'order-3'), (), True)
     """
-    n = check_int("orders", orders, 1, 1000)
-    check_int("crash_on", crash_on, 1, 10**6)
+    n = _check.integer("orders", orders, 1, 1000)
+    _check.integer("crash_on", crash_on, 1, 10**6)
     db, good, naive = (str(Path(directory) / f) for f in ("orders.sqlite", "consumer.sqlite", "naive.sqlite"))
     broker = Broker()
     for order_id in range(1, n + 1):
@@ -277,9 +277,9 @@ def dual_write_run(
     >>> run.missing_events, run.ghost_events
     (('order-2',), ())
     """
-    n = check_int("orders", orders, 1, 1000)
-    check_choice("failure", failure, DUAL_WRITE_FAILURES)
-    check_int("fail_on", fail_on, 1, 10**6)
+    n = _check.integer("orders", orders, 1, 1000)
+    _check.choice("failure", failure, DUAL_WRITE_FAILURES)
+    _check.integer("fail_on", fail_on, 1, 10**6)
     db = str(Path(directory) / "orders.sqlite")
     broker = Broker()
     failed = ""

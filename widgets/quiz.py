@@ -12,6 +12,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+from widgets import _check
+
 QUIZZES = Path(__file__).with_name("quizzes")
 
 #: jupyterquiz typesets maths when it sees a MathJax object, and where that object is
@@ -32,8 +34,7 @@ def questions(name: str) -> tuple[dict, ...]:
     >>> questions("02_interview_flow")[0]["type"]
     'multiple_choice'
     """
-    if name not in names():
-        raise ValueError(f"name must be one of {names()}, got {name!r}")
+    _check.choice("name", name, names())
     items = json.loads((QUIZZES / f"{name}.json").read_text(encoding="utf-8"))
     for number, item in enumerate(items, 1):
         answers = item.get("answers", [])

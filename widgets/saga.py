@@ -35,7 +35,7 @@ import ipywidgets as w
 import networkx as nx
 from matplotlib.lines import Line2D
 
-from . import _view
+from . import _check, _view
 
 # --------------------------------------------------------------------------
 # Model
@@ -110,12 +110,6 @@ def _check_steps(steps: Any) -> tuple[str, ...]:
     return tuple(steps)
 
 
-def _check_choice(name: str, value: Any, allowed: tuple) -> Any:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
-    return value
-
-
 def _orchestrated(executed: tuple[str, ...], ok: bool, compensations: tuple[str, ...]) -> list[Message]:
     """A request and a result per executed step, then a command and a reply per compensation."""
     messages = []
@@ -163,8 +157,8 @@ def run_saga(steps: Any = STEPS, fail_at: str | None = None, mode: str = "orches
     Message(sender='orchestrator', receiver='airline', kind='request')
     """
     steps = _check_steps(steps)
-    _check_choice("fail_at", fail_at, (None, *steps))
-    _check_choice("mode", mode, MODES)
+    _check.choice("fail_at", fail_at, (None, *steps))
+    _check.choice("mode", mode, MODES)
     cut = steps.index(fail_at) if fail_at else len(steps)
     completed = steps[:cut]
     executed = steps[: cut + 1]
@@ -205,9 +199,7 @@ def _party(name: str) -> str:
 
 
 def _milliseconds(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1e6:
-        raise ValueError(f"{name} must be a number of milliseconds in [0, 1e6], got {value!r}")
-    return float(value)
+    return _check.number(name, value, 0, 1e6, what="a number of milliseconds")
 
 
 def cost(run: SagaRun, hop_latency_ms: float = 10.0, step_ms: Any = 0.0) -> SagaCost:
@@ -271,7 +263,7 @@ def message_count(mode: str, executed: int, compensations: int) -> int:
     >>> message_count("orchestration", 3, 2), message_count("choreography", 3, 2)
     (10, 6)
     """
-    _check_choice("mode", mode, MODES)
+    _check.choice("mode", mode, MODES)
     return 2 * executed + 2 * compensations if mode == "orchestration" else 1 + executed + compensations
 
 

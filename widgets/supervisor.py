@@ -20,8 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from . import _view
-from .transactions import Crash, check_choice, check_int, connect, crash_if, frame_table, transaction
+from . import _check, _view
+from .transactions import Crash, connect, crash_if, frame_table, transaction
 
 # --------------------------------------------------------------------------
 # Model
@@ -171,11 +171,10 @@ def supervise(
     >>> report.stuck, report.completed, report.actions
     (('trip-1',), ('trip-1',), 2)
     """
-    for name, value in (("now", now), ("timeout", timeout)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
-            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    check_choice("crash_at", crash_at, (None, *SUPERVISOR_CRASHES))
-    check_int("crash_on", crash_on, 1, 10**6)
+    _check.number("now", now, 0)
+    _check.number("timeout", timeout, 0)
+    _check.choice("crash_at", crash_at, (None, *SUPERVISOR_CRASHES))
+    _check.integer("crash_on", crash_on, 1, 10**6)
     stuck = table.stuck(now, timeout)
     actions = duplicates = 0
 
@@ -240,10 +239,9 @@ def simulate_day(table: SagaTable, bookings: int = 1000, stuck_percent: float = 
     compensating); those started in the last minute are still running. Written in
     one transaction, as the services would have left it.
     """
-    n = check_int("bookings", bookings, 1, 100_000)
-    for name, value in (("stuck_percent", stuck_percent), ("failure_percent", failure_percent)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
-            raise ValueError(f"{name} must be a percentage in [0, 100], got {value!r}")
+    n = _check.integer("bookings", bookings, 1, 100_000)
+    _check.number("stuck_percent", stuck_percent, 0, 100, what="a percentage")
+    _check.number("failure_percent", failure_percent, 0, 100, what="a percentage")
     rng = random.Random(seed)
     sagas, effects, stuck, live = [], [], [], []
     for i in range(n):

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import html
 import math
-import numbers
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -28,29 +27,16 @@ from typing import Any
 import pandas as pd
 from matplotlib.collections import LineCollection, PolyCollection
 
-from . import _view
+from . import _check, _view
 from .saga import Message
 
 # --------------------------------------------------------------------------
-# Model: shared checks and SQLite plumbing
+# Model: shared SQLite plumbing
 # --------------------------------------------------------------------------
 
 
 class Crash(Exception):
     """An injected crash: the process dies here (its open SQLite transaction is lost)."""
-
-
-def check_int(name: str, value: Any, low: int, high: int) -> int:
-    """``value`` if it is an integer in [low, high], else a ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
-        raise ValueError(f"{name} must be an integer in [{low}, {high}], got {value!r}")
-    return int(value)
-
-
-def check_choice(name: str, value: Any, allowed: tuple) -> Any:
-    if not any(value is a or (type(value) is type(a) and value == a) for a in allowed):
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
-    return value
 
 
 def connect(path: str, schema: str) -> sqlite3.Connection:
@@ -147,9 +133,9 @@ def two_phase_commit(
     >>> two_phase_commit(2, coordinator_crash="after_prepare").states
     {'P1': 'blocked', 'P2': 'blocked'}
     """
-    n = check_int("n_participants", n_participants, 1, MAX_PARTICIPANTS)
+    n = _check.integer("n_participants", n_participants, 1, MAX_PARTICIPANTS)
     ballot = _votes(n, votes)
-    check_choice("coordinator_crash", coordinator_crash, (None, *COORDINATOR_CRASHES))
+    _check.choice("coordinator_crash", coordinator_crash, (None, *COORDINATOR_CRASHES))
     names = tuple(f"P{i}" for i in range(1, n + 1))
     messages = [Message(COORDINATOR, p, "prepare") for p in names]
     messages += [Message(p, COORDINATOR, "yes" if yes else "no") for p, yes in zip(names, ballot)]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import numbers
 import random
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
@@ -18,37 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import _check
+
 #: Eviction policies :func:`replay` knows.
 POLICIES = ("lru", "lfu", "fifo", "random")
 MAX_KEYS = 10**6
 MAX_ALPHA = 4.0
 MAX_REQUESTS = 10**7
-
-# ---------------------------------------------------------------- checks
-
-
-def _integer(name: str, value, low: int, high: int) -> int:
-    """``value`` as an int, or a ValueError naming ``name``, the value and the range."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or not low <= value <= high:
-        raise ValueError(f"{name} must be an integer in [{low:,}, {high:,}], got {value!r}")
-    return int(value)
-
-
-def _real(name: str, value, low: float, high: float, *, open_low: bool = False) -> float:
-    """``value`` as a float, or a ValueError naming ``name``, the value and the range."""
-    ok = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-    ok = ok and math.isfinite(value) and (low < value if open_low else low <= value) and value <= high
-    if not ok:
-        raise ValueError(f"{name} must be a number in {'(' if open_low else '['}{low:g}, {high:g}], got {value!r}")
-    return float(value)
-
-
-def _choice(name: str, value, allowed: Iterable[str]) -> str:
-    allowed = tuple(allowed)
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
-    return value
-
 
 # ---------------------------------------------------------------- traces
 
@@ -59,8 +34,8 @@ def zipf_probabilities(n_keys: int, alpha: float) -> np.ndarray:
     >>> zipf_probabilities(3, 1.0).round(3).tolist()
     [0.545, 0.273, 0.182]
     """
-    n_keys = _integer("n_keys", n_keys, 1, MAX_KEYS)
-    alpha = _real("alpha", alpha, 0, MAX_ALPHA)
+    n_keys = _check.integer("n_keys", n_keys, 1, MAX_KEYS)
+    alpha = _check.number("alpha", alpha, 0, MAX_ALPHA)
     weights = np.arange(1, n_keys + 1, dtype=float) ** -alpha
     return weights / weights.sum()
 
@@ -72,8 +47,8 @@ def zipf_keys(n_keys: int, alpha: float, n_requests: int, seed: int = 0) -> np.n
     [91, 821, 3, 815, 21]
     """
     p = zipf_probabilities(n_keys, alpha)
-    n_requests = _integer("n_requests", n_requests, 0, MAX_REQUESTS)
-    seed = _integer("seed", seed, 0, 2**63 - 1)
+    n_requests = _check.integer("n_requests", n_requests, 0, MAX_REQUESTS)
+    seed = _check.integer("seed", seed, 0, 2**63 - 1)
     return np.random.default_rng(seed).choice(n_keys, size=n_requests, p=p)
 
 
@@ -185,9 +160,9 @@ def hit_flags(policy: str, cache_size: int, keys, seed: int = 0, warm: Iterable 
     >>> list(hit_flags("lru", 1, [1, 1, 2, 1]))
     [0, 1, 0, 0]
     """
-    policy = _choice("policy", policy, POLICIES)
-    size = _integer("cache_size", cache_size, 0, MAX_KEYS)
-    seed = _integer("seed", seed, 0, 2**63 - 1)
+    policy = _check.choice("policy", policy, POLICIES)
+    size = _check.integer("cache_size", cache_size, 0, MAX_KEYS)
+    seed = _check.integer("seed", seed, 0, 2**63 - 1)
     keys = _as_list(keys)
     warm = list(dict.fromkeys(warm))[-size:] if size else []
     if size == 0:
@@ -243,7 +218,7 @@ def _characteristic_time(p: np.ndarray, size: int, occupancy: Callable) -> float
 
 def _fixed_point_hit_ratio(cache_size, n_keys, alpha, occupancy) -> float:
     p = zipf_probabilities(n_keys, alpha)
-    size = _integer("cache_size", cache_size, 0, MAX_KEYS)
+    size = _check.integer("cache_size", cache_size, 0, MAX_KEYS)
     if size == 0:
         return 0.0
     if size >= len(p):
@@ -287,7 +262,7 @@ def lfu_ideal_hit_ratio(cache_size: int, n_keys: int, alpha: float) -> float:
     0.526
     """
     p = zipf_probabilities(n_keys, alpha)
-    size = _integer("cache_size", cache_size, 0, MAX_KEYS)
+    size = _check.integer("cache_size", cache_size, 0, MAX_KEYS)
     return float(min(1.0, p[:size].sum()))
 
 
@@ -306,14 +281,12 @@ def approximation_curve(
     """
     p = zipf_probabilities(n_keys, alpha)
     occupancy = {"lru": _lru_occupancy, "fifo": _fifo_occupancy, "random": _fifo_occupancy}[
-        _choice("policy", policy, ("lru", "fifo", "random"))
+        _check.choice("policy", policy, ("lru", "fifo", "random"))
     ]
-    points = _integer("points", points, 2, 10_000)
+    points = _check.integer("points", points, 2, 10_000)
     low, high = sizes if sizes is not None else (1, 0.99 * n_keys)
-    low = _real("sizes[0]", low, 0, n_keys, open_low=True)
-    high = _real("sizes[1]", high, low, n_keys)
-    if high >= n_keys:
-        raise ValueError(f"sizes[1] must be less than n_keys ({n_keys}), got {high!r}")
+    low = _check.number("sizes[0]", low, 0, n_keys, open_low=True)
+    high = _check.number("sizes[1]", high, low, n_keys, open_high=True)
     ends = [_characteristic_time(p, size, occupancy) for size in (low, high)]
     times = np.geomspace(*ends, points)
     filled = occupancy(np.outer(times, p))[0]
@@ -342,10 +315,10 @@ def derived_load(requests_per_second: float, hit_ratio: float, cache_ms: float, 
     >>> derived_load(1000, 0.75, 1, 10)
     Load(db_requests_per_second=250.0, mean_ms=3.5, p99_ms=11.0)
     """
-    rate = _real("requests_per_second", requests_per_second, 0, 1e12)
-    hit = _real("hit_ratio", hit_ratio, 0, 1)
-    cache = _real("cache_ms", cache_ms, 0, 1e6)
-    db = _real("db_ms", db_ms, 0, 1e6)
+    rate = _check.number("requests_per_second", requests_per_second, 0, 1e12)
+    hit = _check.number("hit_ratio", hit_ratio, 0, 1)
+    cache = _check.number("cache_ms", cache_ms, 0, 1e6)
+    db = _check.number("db_ms", db_ms, 0, 1e6)
     miss = 1 - hit
     return Load(rate * miss, cache + miss * db, cache + (db if miss > 0.01 + 1e-12 else 0.0))
 
@@ -362,8 +335,8 @@ def cold_vs_warm(
     {'requests': [2000, 4000], 'cold': [0.37, 0.38], 'warm': [0.38, 0.38]}
     """
     keys = zipf_keys(n_keys, alpha, n_requests, seed)
-    window = _integer("window", window, 1, max(1, n_requests))
-    size = _integer("cache_size", cache_size, 0, MAX_KEYS)
+    window = _check.integer("window", window, 1, max(1, n_requests))
+    size = _check.integer("cache_size", cache_size, 0, MAX_KEYS)
     warm = range(min(size, n_keys) - 1, -1, -1)  # most popular last: the last to go
     ends = np.arange(window, n_requests + 1, window)
     curves = {}
@@ -434,10 +407,10 @@ def staleness(
     >>> staleness([1, 10], n_requests=5000).round(3).to_dict("list")["stale_fraction"][:3]
     [0.033, 0.0, 0.0]
     """
-    ttls = [_real("ttl", ttl, 0, 1e6) for ttl in ttls]
-    fraction = _real("write_fraction", write_fraction, 0, 1)
-    rate = _real("requests_per_second", requests_per_second, 0, 1e9, open_low=True)
-    load_s = _real("load_ms", load_ms, 0, 1e6) / 1000
+    ttls = [_check.number("ttl", ttl, 0, 1e6) for ttl in ttls]
+    fraction = _check.number("write_fraction", write_fraction, 0, 1)
+    rate = _check.number("requests_per_second", requests_per_second, 0, 1e9, open_low=True)
+    load_s = _check.number("load_ms", load_ms, 0, 1e6) / 1000
     keys = zipf_keys(n_keys, alpha, n_requests, seed).tolist()
     rng = np.random.default_rng([seed, 1])
     times = np.cumsum(rng.exponential(1 / rate, n_requests)).tolist()
@@ -476,11 +449,11 @@ def stampede(
     >>> s.queries_without, s.queries_with
     (100, 1)
     """
-    n = _integer("n_requests", n_requests, 1, 100_000)
-    spread = _real("spread_ms", spread_ms, 0, 1e6)
-    cache = _real("cache_ms", cache_ms, 0, 1e6)
-    db = _real("db_ms", db_ms, 0, 1e6)
-    seed = _integer("seed", seed, 0, 2**63 - 1)
+    n = _check.integer("n_requests", n_requests, 1, 100_000)
+    spread = _check.number("spread_ms", spread_ms, 0, 1e6)
+    cache = _check.number("cache_ms", cache_ms, 0, 1e6)
+    db = _check.number("db_ms", db_ms, 0, 1e6)
+    seed = _check.integer("seed", seed, 0, 2**63 - 1)
     arrivals = np.sort(np.random.default_rng(seed).uniform(0, spread, n))
     arrivals[0] = 0.0
     refill = cache + db  # the first request's answer is back

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from .model import _choice, _real
+from .. import _check
 
 ACTORS = ("app", "cache", "database")
 
@@ -180,7 +180,7 @@ def run(strategy: str) -> tuple[Step, ...]:
     >>> [s.outcome for s in run("read-through")][:4]
     ['miss', 'hit', 'written', 'stale hit']
     """
-    strategy = _choice("strategy", strategy, RUNS)
+    strategy = _check.choice("strategy", strategy, RUNS)
     state = _Run(strategy)
     steps = []
     for now, operation, key, value in SCRIPT:
@@ -239,8 +239,8 @@ def summary(cache_ms: float = 1.0, db_ms: float = 10.0) -> pd.DataFrame:
     >>> table[["DB reads", "DB writes"]].loc["write-through"].tolist(), float(table.loc["write-back", "write ms"])
     ([2, 2], 1.0)
     """
-    cache_ms = _real("cache_ms", cache_ms, 0, 1e6)
-    db_ms = _real("db_ms", db_ms, 0, 1e6)
+    cache_ms = _check.number("cache_ms", cache_ms, 0, 1e6)
+    db_ms = _check.number("db_ms", db_ms, 0, 1e6)
     rows = {}
     for name in RUNS:
         steps = run(name)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator, NullLocator
 
-from .. import _view
+from .. import _check, _view
 from . import model, strategies
 
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY = _view.PALETTE[:6]
@@ -391,7 +391,7 @@ def cold_start() -> _view.Interactive:
 
     def render(v: _view.Values) -> str:
         n, size = v["n_keys"], round(v["cache_pct"] / 100 * v["n_keys"])
-        window = model._integer("window", v["window"], MIN_WINDOW, COLD_REQUESTS)  # at most 200 points
+        window = _check.integer("window", v["window"], MIN_WINDOW, COLD_REQUESTS)  # at most 200 points
         curves = model.cold_vs_warm(v["policy"], size, n, v["alpha"], COLD_REQUESTS, window)
         cold.set_data(curves["requests"], curves["cold"])
         warm.set_data(curves["requests"], curves["warm"])
