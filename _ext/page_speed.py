@@ -7,8 +7,11 @@ These changes are invisible to a reader once a page has loaded:
 * the theme's `fontawesome.js` (1.5 MB, to draw icons as SVG) is dropped: its stylesheet
   already draws the same icons from the Font Awesome web fonts;
 * the search index and its scripts load on the search page only (elsewhere they serve
-  search-as-you-type, which the course leaves off), and the theme's own scripts are no
-  longer preloaded ahead of the stylesheets (they load deferred at the end of the page);
+  search-as-you-type, which the course leaves off);
+* the theme's own two scripts start after the first frame instead of being preloaded and
+  deferred. Deferred, they can run before the first frame, and as they start they measure
+  the page (`getBoundingClientRect`), which forces the whole page's first layout inside
+  them: a long task that blocks input. After the first frame the layout is already done;
 * a page's widget state (the models behind its widgets, often megabytes) moves out of the
   HTML into `<page>.widgets.json` beside it; `html_extra/widgetjs/load-widgets.js` fetches it,
   with the widget renderer, when a widget is about to scroll into view.
@@ -16,6 +19,7 @@ These changes are invisible to a reader once a page has loaded:
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -29,6 +33,13 @@ THEME_TAG = re.compile(
     r'\s*<script( defer)? src="(?:[^"]*/)?(fontawesome|searchtools|language_data|searchindex)\.js[^"]*"></script>'
     r'|\s*<link rel="preload" as="script" href="[^"]*"\s*/>'
 )
+#: The theme's scripts at the end of the body, which AFTER_FIRST_FRAME starts instead.
+THEME_BODY_SCRIPT = re.compile(r'\s*<script defer src="((?:[^"]*/)?_static/scripts/(?:bootstrap|pydata-sphinx-theme)\.js[^"]*)"></script>')
+AFTER_FIRST_FRAME = """<script>requestAnimationFrame(function () {{ setTimeout(function () {{
+  {sources}.forEach(function (src) {{
+    var script = document.createElement("script"); script.src = src; script.async = false; document.body.append(script);
+  }});
+}}); }});</script>"""
 WIDGET_STATE = re.compile(r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.S)
 
 
@@ -54,6 +65,17 @@ def rewrite_theme_tags(html: str, search_page: bool) -> str:
     return THEME_TAG.sub(rewrite, html)
 
 
+def start_theme_after_first_frame(html: str) -> str:
+    """html with the theme's body scripts started, in order, once the first frame is drawn."""
+    sources = THEME_BODY_SCRIPT.findall(html)
+    if not sources:
+        return html
+    first = THEME_BODY_SCRIPT.search(html)
+    rest = THEME_BODY_SCRIPT.sub("", html[first.end():])
+    loader = AFTER_FIRST_FRAME.format(sources=json.dumps(sources))
+    return html[: first.start()] + "\n" + loader + rest
+
+
 def split_widget_state(page: Path, html: str) -> str:
     """Move the widget state out of page's html into a JSON file beside it; return the new html."""
     found = WIDGET_STATE.search(html)
@@ -73,6 +95,7 @@ def _rewrite_pages(app, exception) -> None:
         outdir = Path(app.outdir)
         for page in outdir.rglob("*.html"):
             html = rewrite_theme_tags(page.read_text(encoding="utf-8"), search_page=page == outdir / "search.html")
+            html = start_theme_after_first_frame(html)
             page.write_text(split_widget_state(page, html), encoding="utf-8")
 
 

@@ -25,6 +25,8 @@ def test_no_script_blocks_the_first_paint(site: Path, path: str) -> None:
     assert [tag for tag in blocking if "documentation_options.js" not in tag] == []
     assert "fontawesome.js" not in html  # 1.5 MB of SVG icons the stylesheet already draws
     assert 'rel="preload"' not in html  # nothing jumps ahead of the stylesheets
+    theme = re.search(r"<script>requestAnimationFrame\(.*?</script>", html, re.S)  # started after the first frame
+    assert theme and "bootstrap.js" in theme[0] and "pydata-sphinx-theme.js" in theme[0]
     assert ("searchindex.js" in html) == (path == "search.html")  # search-as-you-type is off
 
 
@@ -54,3 +56,18 @@ def test_icon_fonts_hold_every_icon_the_pages_use(site: Path) -> None:
             used.update(name for name in classes.split() if name in icons)
     assert {"fa-github", "fa-download", "fa-rocket", "fa-magnifying-glass"} <= used  # the test sees the icons
     assert sorted(name for name in used if icons[name] not in in_fonts) == []
+
+
+@pytest.mark.browser
+def test_theme_scripts_still_run_after_the_first_frame(browser, site_url: str) -> None:
+    """The theme's scripts, started after the first frame, still wire its search and colour-mode buttons."""
+    page = browser.new_page()
+    page.goto(f"{site_url}/intro.html", wait_until="networkidle")
+    page.wait_for_function("typeof window.bootstrap === 'object'", timeout=5_000)
+    page.locator("button.search-button__button").first.click()
+    assert page.locator("#pst-search-dialog").evaluate("dialog => dialog.open")
+    page.keyboard.press("Escape")
+    before = page.evaluate("document.documentElement.dataset.mode")
+    page.locator("button.theme-switch-button").first.click()
+    assert page.evaluate("document.documentElement.dataset.mode") != before
+    page.close()
