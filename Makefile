@@ -16,9 +16,10 @@ site: $(VENV)/installed $(SITEJS)/installed
 test: site
 	$(BIN)/pytest
 
-execute: $(VENV)/installed  ## re-execute every notebook in place (outputs and widget state)
+execute: $(VENV)/installed  ## re-execute every notebook in place (outputs and widget state, with stable ids)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.kernel_name=python3 chapters/*.ipynb
+	$(BIN)/python tools/stable_widget_ids.py chapters/*.ipynb
 
 bench: $(VENV)/installed
 	$(BIN)/python benchmarks/widgets_update.py

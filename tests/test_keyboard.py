@@ -259,13 +259,15 @@ def test_every_quiz_answers_from_the_keyboard(browser, site_url: str, path: str)
               const label = document.activeElement.closest(".MCButton");
               const feedback = label.closest(".Quiz").querySelector(".Feedback");
               return {correct: label.dataset.correct, marks: [...label.classList], feedback: [...feedback.classList],
-                      says: feedback.innerText, expected: label.dataset.feedback, checked: document.activeElement.checked};
+                      says: feedback.innerText, expected: label.dataset.feedback, checked: document.activeElement.checked,
+                      role: feedback.getAttribute("role")};
             }""")
             right = answer["correct"] == "true"
             assert answer["checked"], f"question {question}: {key} did not pick the focused answer"
             assert ("correctButton" in answer["marks"]) == right and ("incorrectButton" in answer["marks"]) != right
             assert ("correct" in answer["feedback"]) == right and ("incorrect" in answer["feedback"]) != right
             assert answer["says"] == answer["expected"]
+            assert answer["role"] == "status", "the feedback is not announced to screen readers"
             verdicts.append(right)
         assert True in verdicts and False in verdicts
         answered[question] = verdicts

@@ -43,4 +43,5 @@ def test_shown_quiz_never_reaches_for_mathjax() -> None:
         quiz.show("02_interview_flow")
     scripts = [o.data["application/javascript"] for o in captured.outputs if "application/javascript" in o.data]
     assert scripts and not any("typeof MathJax" in script for script in scripts)
+    assert all("this.fbDiv.setAttribute('role', 'status')" in script for script in scripts)  # feedback is announced
     assert any("data-shufflequestions" in o.data.get("text/html", "") for o in captured.outputs)

@@ -20,6 +20,17 @@ QUIZZES = Path(__file__).with_name("quizzes")
 #: not ready (JupyterLab) it loads MathJax 3 from a CDN. The course's quizzes hold no
 #: maths, so those branches are switched off: no request leaves the page.
 _MATHJAX_CHECK = re.compile(r"typeof MathJax !==? 'undefined'")
+#: jupyterquiz writes "right"/"wrong" feedback into a plain div, which a screen reader does not
+#: announce; as a live status region it is read out when it changes.
+_FEEDBACK_DIV = "this.fbDiv.className = 'Feedback';"
+_LIVE_FEEDBACK_DIV = _FEEDBACK_DIV + " this.fbDiv.setAttribute('role', 'status');"
+
+
+def _fix_script(text: str) -> str:
+    """jupyterquiz's script with no MathJax branch and its feedback announced."""
+    if _FEEDBACK_DIV not in text:
+        raise RuntimeError("jupyterquiz changed: its feedback div is no longer created as widgets/quiz.py expects")
+    return _MATHJAX_CHECK.sub("false", text).replace(_FEEDBACK_DIV, _LIVE_FEEDBACK_DIV)
 
 
 def names() -> list[str]:
@@ -59,6 +70,6 @@ def show(name: str) -> None:
     finally:
         random.setstate(state)
     for output in captured.outputs:
-        bundle = {mime: _MATHJAX_CHECK.sub("false", text) if mime == "application/javascript" else text
+        bundle = {mime: _fix_script(text) if mime == "application/javascript" else text
                   for mime, text in output.data.items()}
         display(bundle, raw=True)
