@@ -133,6 +133,23 @@ def test_widget_renderer_waits_until_a_widget_is_near(browser, site_url: str) ->
     page.close()
 
 
+@pytest.mark.browser
+def test_widget_places_say_what_they_wait_for(browser, site_url: str) -> None:
+    """Before a widget renders its place says so; without JavaScript it says what to do instead."""
+    path = pages_whose_notebook_has(WIDGET_MIME)[0]
+    placeholder = f"document.querySelector('{WIDGET_AREA}')"
+    texts = {}
+    for javascript in (True, False):
+        context = browser.new_context(java_script_enabled=javascript)
+        page = context.new_page()
+        page.route("**/embed-amd.js*", lambda route: route.abort())  # keep the widgets from rendering
+        page.goto(f"{site_url}/{path}")
+        texts[javascript] = page.evaluate(f"getComputedStyle({placeholder}, '::before').content")
+        context.close()
+    assert "loading" in texts[True]
+    assert "needs JavaScript" in texts[False] and "notebook" in texts[False]
+
+
 def _first_widget_depth(browser, site_url: str, path: str) -> float:
     page = browser.new_page()
     page.goto(f"{site_url}/{path}")
