@@ -177,6 +177,22 @@ def test_search_indexes_the_chapters(site: Path) -> None:
 
 
 @pytest.mark.browser
+def test_search_from_any_page_finds_the_chapter(browser, site_url: str) -> None:
+    """The search box of a chapter page leads to search.html, which lists the chapter that teaches the word."""
+    seen = visit(browser, f"{site_url}/chapters/01_concepts.html")
+    page = seen.page
+    page.keyboard.press("Control+k")
+    page.locator("#pst-search-dialog input[name=q]").fill("compensating")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search.html?q=compensating*")
+    results = page.locator("#search-results ul.search li a")
+    results.first.wait_for(timeout=10_000)
+    assert any("05_distributed_transactions" in href for href in results.evaluate_all("links => links.map(a => a.href)"))
+    assert seen.errors == [] and seen.outside == []
+    page.close()
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("path", PAGES)
 def test_page_loads_offline_without_errors(browser, site_url: str, path: str) -> None:
     seen = visit(browser, f"{site_url}/{path}")
