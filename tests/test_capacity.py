@@ -357,3 +357,9 @@ def test_chart_reuses_one_figure_and_its_artists():
     assert list(chart.axes.lines) == lines and len(chart.figure.axes) == 1
     assert first != second
     assert list(chart.peak_here.get_xdata()) == [1e4]
+
+
+def test_hosts_exercise_of_chapter_2() -> None:
+    """The call chapter 2's exercise ex-02-hosts gives the reader matches its worked solution: 80 000 / 900 -> 89."""
+    e = capacity.estimate(20_000 * 86_400, 1, peak_factor=4, per_host_qps=1_500, target_utilization=0.6)
+    assert e.peak_qps == 80_000 and e.hosts == math.ceil(80_000 / (1_500 * 0.6)) == 89
