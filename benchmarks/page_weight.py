@@ -10,16 +10,14 @@ to 3 MB with widgets included.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))  # tools/ is not a package
+from site_browser import CHROMIUM, CHROMIUM_ARGS, load_widgets  # noqa: E402
 from static_host import SITE, serving  # noqa: E402
-
-WIDGET_AREA = '.cell_output:has(> script[type="application/vnd.jupyter.widget-view+json"])'
 
 
 def transferred(page, url: str) -> tuple[int, int]:
@@ -33,10 +31,7 @@ def transferred(page, url: str) -> tuple[int, int]:
     page.on("requestfinished", count)
     page.goto(url, wait_until="networkidle")
     on_load = sum(sizes)
-    if page.locator(WIDGET_AREA).count():
-        page.locator(WIDGET_AREA).first.scroll_into_view_if_needed()
-        page.wait_for_selector(".cell_output .jupyter-widgets.widget-container", timeout=30_000)
-        page.wait_for_load_state("networkidle")
+    load_widgets(page)
     page.remove_listener("requestfinished", count)
     return on_load, sum(sizes)
 
@@ -44,9 +39,8 @@ def transferred(page, url: str) -> tuple[int, int]:
 def main() -> None:
     pages = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
                    if not {"_static", "_sources"} & set(p.parts) and p.name != "index.html")
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
     with serving() as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         print(f"{'page':45} {'on load':>9} {'with widgets':>13}")
         for path in pages:
             page = browser.new_page()

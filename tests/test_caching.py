@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 from widgets import caching
 from widgets.caching import model, strategies, views
-from widgets._drive import controls, set_random
+from widgets._drive import controls, html_values, set_random
 
 # --------------------------------------------------------------------------
 # Traces
@@ -406,10 +406,7 @@ INTERACTIVES = FACTORIES[1:]
 
 def rendered(widget: w.Widget) -> list[str]:
     """Every HTML string inside a widget, depth first."""
-    found = [widget.value] if isinstance(widget, w.HTML) else []
-    for child in getattr(widget, "children", ()):
-        found += rendered(child)
-    return found
+    return list(html_values(widget))
 
 
 @pytest.mark.parametrize("factory", FACTORIES, ids=lambda f: f.__name__)

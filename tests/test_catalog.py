@@ -13,14 +13,12 @@ import ipywidgets as w
 import pytest
 
 import widgets
-from widgets._drive import controls, set_random
+from widgets._drive import controls, html_values, set_random
 
 
 def shown_html(widget: w.Widget) -> str:
     """All the HTML a view holds (an HTML widget, or a box of them such as an animation)."""
-    if isinstance(widget, w.HTML):
-        return widget.value
-    return "".join(shown_html(child) for child in getattr(widget, "children", ()))
+    return "".join(html_values(widget))
 
 
 @pytest.mark.parametrize("name", sorted(widgets.CATALOG))

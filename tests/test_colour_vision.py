@@ -43,7 +43,6 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-import ipywidgets as w
 import numpy as np
 import pytest
 from colorspacious import cspace_convert, deltaE
@@ -51,6 +50,7 @@ from matplotlib.colors import is_color_like, to_hex, to_rgb
 
 import widgets
 from widgets import _view, diagrams
+from widgets._drive import html_values
 
 MIN_DELTA_E = 10.0
 #: Dichromacy in the reader's words -> colorspacious's name for the defect (severity 100 = dichromacy).
@@ -130,17 +130,10 @@ def html_paints(html: str) -> set[Paint]:
     return paints
 
 
-def _html_values(widget: w.Widget):
-    if isinstance(widget, w.HTML):
-        yield widget.value
-    for child in getattr(widget, "children", ()):
-        yield from _html_values(child)
-
-
 @functools.cache
 def _views() -> dict[str, tuple[str, ...]]:
     """Every HTML view of every interactive (as built) and every diagram, by source."""
-    views = {name: tuple(_html_values(widgets.CATALOG[name]())) for name in sorted(widgets.CATALOG)}
+    views = {name: tuple(html_values(widgets.CATALOG[name]())) for name in sorted(widgets.CATALOG)}
     views |= {f"diagrams.{name}": (diagrams.ALL[name]().data,) for name in sorted(diagrams.ALL)}
     return views
 

@@ -31,8 +31,10 @@ from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
+from site_browser import WIDGET_MIME
 
 from conftest import ROOT
+from test_site import SHOWN_JS  # what a widget shows: its visible text plus its visible images
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 STARTUP_TIMEOUT = 60  # seconds for the server to answer /api/status
@@ -40,15 +42,11 @@ RUN_TIMEOUT = 240_000  # ms for the kernel to start and run every cell (a fresh 
 KERNEL_TIMEOUT = 15_000  # ms for one round trip through the kernel
 OUTPUT = ".jp-Notebook .jp-OutputArea-output"
 STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'  # stderr and errors
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_OUTPUT = ".jp-OutputArea-output:has(> .jupyter-widgets)"  # a widget view (it has no data-mime-type)
 TOP_WIDGET = ".jp-OutputArea-output > .jupyter-widgets"  # a widget output's top-level view
 WIDGET = f"{TOP_WIDGET}.widget-vbox"  # an interactive's top-level box
 PROMPT = ".jp-CodeCell .jp-InputPrompt"
 IDLE_JS = """document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]') !== null"""
-#: What a widget shows, as in test_site.py: its visible text plus its visible images (alt, src length).
-SHOWN_JS = """el => el.innerText + [...el.querySelectorAll('img')]
-    .filter(img => img.offsetParent !== null).map(img => img.alt + img.src.length).join('|')"""
 
 #: User settings for this server only: no autosave (the notebook is never written) and every
 #: cell kept in the DOM (no virtual scrolling hiding the widget's output).

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from test_site import PAGES, SHOWN_JS, WIDGET_MIME, WIDGET_OUTPUT, Visit, pages_whose_notebook_has, visit
+from test_site import (
+    ANIMATION_PAGES, PAGES, QUIZ_PAGES, WIDGET_MIME, WIDGET_OUTPUT, WIDGET_PAGES, Visit, visit,
+)
 
-WIDGET_PAGES = pages_whose_notebook_has(WIDGET_MIME)
-ANIMATION_PAGES = pages_whose_notebook_has('"PlayModel"')
-QUIZ_PAGES = pages_whose_notebook_has("quiz.show(")
 MAX_TAB_STOPS = 2_000  # far more than any page has; a focus trap fails instead of hanging
 
 #: Where focus is, in the terms of these tests (null once focus has left the page or come round again).
@@ -104,14 +103,6 @@ def wait_until(seen: Visit, script: str, arg=None) -> None:
     seen.page.wait_for_function(script, arg=arg, timeout=5_000)
 
 
-def wait_shown(seen: Visit, widget: int, before: str, *, changed: bool = True) -> str:
-    """Wait until the widget shows something other than before (or before again) and return it."""
-    compare = "!==" if changed else "==="
-    wait_until(seen, f"([selector, i, before]) => ({SHOWN_JS})(document.querySelectorAll(selector)[i]) {compare} before",
-               [WIDGET_OUTPUT, widget, before])
-    return seen.shown(widget)
-
-
 def wait_frame(seen: Visit, output, before: str, *, changed: bool = True) -> None:
     """Wait until the animation in output shows a frame other than before (or before again)."""
     compare = "!==" if changed else "==="
@@ -167,10 +158,10 @@ def test_every_widget_dropdown_works_from_the_keyboard(browser, site_url: str, p
         before = seen.shown(widget)
         page.keyboard.press(forward)
         assert selected(page)[0] != index, f"{forward} did not change widget {widget}'s dropdown"
-        wait_shown(seen, widget, before)
+        seen.wait_shown(widget, before)
         page.keyboard.press(back)
         assert selected(page)[0] == index
-        wait_shown(seen, widget, before, changed=False)
+        seen.wait_shown(widget, before, changed=False)
         switched.add(widget)
         if len(switched) == count:
             break  # no need to tab through the rest of the page

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from site_browser import WIDGET_AREA, WIDGET_MIME, load_widgets
 
 from conftest import ROOT
 
@@ -26,8 +27,6 @@ def pages_whose_notebook_has(marker: str) -> list[str]:
         f"{name}.html" for name in TOC_FILES
         if (ROOT / f"{name}.ipynb").exists() and marker in (ROOT / f"{name}.ipynb").read_text(encoding="utf-8")
     ]
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-WIDGET_AREA = f'.cell_output:has(> script[type="{WIDGET_MIME}"])'
 RENDERER = ("require.js", "embed-amd.js", "a11y.js")
 WIDGET_OUTPUT = ".cell_output:has(.jupyter-widgets)"
 #: What a widget shows: its visible text and its visible images (figures are SVG images).
@@ -64,6 +63,17 @@ class Visit:
         """What the page's index-th widget shows: visible text and images."""
         return self.widget(index).evaluate(SHOWN_JS)
 
+    def wait_shown(self, index: int, before: str, *, changed: bool = True) -> str:
+        """Wait (5 s at most) until the index-th widget shows something other than before (or before
+        again), and return what it shows."""
+        compare = "!==" if changed else "==="
+        self.page.wait_for_function(
+            f"([selector, i, before]) => ({SHOWN_JS})(document.querySelectorAll(selector)[i]) {compare} before",
+            arg=[WIDGET_OUTPUT, index, before],
+            timeout=5_000,
+        )
+        return self.shown(index)
+
 
 def visit(browser, url: str) -> Visit:
     """Open url with every request outside 127.0.0.1 refused, and wait for widgets to render."""
@@ -85,15 +95,6 @@ def visit(browser, url: str) -> Visit:
     page.goto(url, wait_until="networkidle")
     load_widgets(page)
     return seen
-
-
-def load_widgets(page) -> None:
-    """Scroll to the page's first widget, which makes load-widgets.js render them all; wait for that."""
-    areas = page.locator(WIDGET_AREA)
-    if areas.count():
-        areas.first.scroll_into_view_if_needed()
-        page.wait_for_selector(".cell_output .jupyter-widgets.widget-container", timeout=15_000)
-        page.wait_for_load_state("networkidle")
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -206,12 +207,7 @@ def choose(seen: Visit, widget: int, option: int) -> str:
     """Pick an option of a widget's principal dropdown (no kernel) and return the text shown after."""
     before = seen.shown(widget)
     seen.widget(widget).locator("select").first.select_option(index=option)
-    seen.page.wait_for_function(
-        f"([selector, i, before]) => ({SHOWN_JS})(document.querySelectorAll(selector)[i]) !== before",
-        arg=[WIDGET_OUTPUT, widget, before],
-        timeout=5_000,
-    )
-    return seen.shown(widget)
+    return seen.wait_shown(widget, before)
 
 
 @pytest.mark.browser

@@ -22,6 +22,14 @@ def controls(widget: w.Widget) -> Iterator[w.ValueWidget]:
         yield from controls(child)
 
 
+def html_values(widget: w.Widget) -> Iterator[str]:
+    """Every HTML string a view holds (an HTML widget, or a box of them such as an animation), depth first."""
+    if isinstance(widget, w.HTML):
+        yield widget.value
+    for child in getattr(widget, "children", ()):
+        yield from html_values(child)
+
+
 def _random_value(control: w.ValueWidget, rng: random.Random, bad: bool):
     if isinstance(control, w.FloatLogSlider):
         return control.base ** rng.uniform(control.min, control.max)
