@@ -8,13 +8,26 @@ BIN    := $(VENV)/bin
 SITEJS := _build/site_js/widgetjs
 HTMLMANAGER := node_modules/@jupyter-widgets/html-manager/dist
 
-.PHONY: site test execute bench clean
+.PHONY: site test test-repeat execute bench clean
 
 site: $(VENV)/installed $(SITEJS)/installed
 	$(BIN)/jupyter-book build . --all --warningiserror --nitpick --keep-going
 
 test: site
 	$(BIN)/pytest
+
+# The browser suites (site, keyboard, accessibility, Lighthouse, JupyterLab) REPEAT times in a row on
+# one build, to catch a race. Every run goes on; each run's log is kept in _build/test-repeat/; the
+# target fails if any run failed.
+REPEAT ?= 10
+test-repeat: site
+	@mkdir -p _build/test-repeat; failed=0; for run in $$(seq $(REPEAT)); do \
+	  log=_build/test-repeat/run-$$run.log; \
+	  if $(BIN)/pytest -m browser -q -p no:cacheprovider > $$log 2>&1; then result=passed; \
+	  else result=FAILED; failed=$$((failed + 1)); fi; \
+	  echo "run $$run of $(REPEAT): $$result: $$(tail -n 1 $$log)"; \
+	done; \
+	echo "$$failed of $(REPEAT) runs failed"; test $$failed -eq 0
 
 execute: $(VENV)/installed  ## re-execute every notebook in place (outputs and widget state, with stable ids)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \

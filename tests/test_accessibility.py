@@ -12,7 +12,7 @@ import re
 import pytest
 
 from conftest import ROOT
-from test_site import PAGES, visit
+from test_site import ANIMATION_PAGES, PAGES, WIDGET_OUTPUT, visit
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 RUN_AXE = """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
@@ -39,6 +39,51 @@ def test_axe_finds_a_planted_violation(browser, site_url: str) -> None:
     seen.page.add_script_tag(path=str(AXE))
     assert any(v.startswith("button-name") for v in seen.page.evaluate(RUN_AXE))
     seen.page.close()
+
+
+#: Watches the page from now on: each time the DOM changes, records any Play/Pause/Stop/Repeat button
+#: whose accessible name is not the one its icon shows. Observers run in the order they were made, so
+#: this one runs after a11y.js's: what it records is what the next key press would meet.
+WATCH_NAMES_JS = """() => {
+  const NAMES = {"fa-play": "Play", "fa-pause": "Pause", "fa-stop": "Stop", "fa-retweet": "Repeat"};
+  window.misnamed = [];
+  window.buttonsSeen = 0;
+  new MutationObserver(() => {
+    for (const button of document.querySelectorAll(".widget-play button")) {
+      const icon = button.querySelector("[class*='fa-']");
+      const shown = Object.keys(NAMES).find(key => icon && icon.classList.contains(key));
+      window.buttonsSeen += 1;
+      if (button.getAttribute("aria-label") !== NAMES[shown]) window.misnamed.push(button.getAttribute("aria-label"));
+    }
+  }).observe(document.documentElement, {childList: true, subtree: true, attributes: true, attributeFilter: ["class"]});
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ANIMATION_PAGES)
+def test_animation_buttons_are_named_the_moment_they_are_drawn(browser, site_url: str, path: str) -> None:
+    """A preset switch draws a new Play button, and playing turns it into Pause: at no moment a key
+    press could reach it is it unnamed or named for the other state (issue: a reader tabbing fast
+    met an unnamed Play button)."""
+    seen = visit(browser, f"{site_url}/{path}")
+    page = seen.page
+    page.evaluate(WATCH_NAMES_JS)
+    outputs = page.locator(WIDGET_OUTPUT).filter(has=page.locator(".widget-play"))
+    assert outputs.count() >= 1
+    for i in range(outputs.count()):
+        output = outputs.nth(i)
+        select = output.locator("select").first
+        for option in [*range(1, select.locator("option").count()), 0]:
+            select.select_option(index=option)
+            play = output.locator(".widget-play:visible button").first
+            play.click()
+            page.wait_for_function("button => button.getAttribute('aria-label') === 'Pause'", arg=play.element_handle())
+            play.click()
+            page.wait_for_function("button => button.getAttribute('aria-label') === 'Play'", arg=play.element_handle())
+    assert page.evaluate("window.buttonsSeen") > 0  # the watch ran
+    assert page.evaluate("window.misnamed") == []
+    assert seen.errors == []
+    page.close()
 
 
 def _strings(value):

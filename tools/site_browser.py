@@ -19,10 +19,19 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_AREA = f'.cell_output:has(> script[type="{WIDGET_MIME}"])'
 
 
+#: True once every widget place on the page shows its widget whole: the renderer has drawn the
+#: top-level view and no box still holds the empty placeholder that stands in for a child view
+#: being drawn (ipywidgets' BoxView inserts one per child and swaps it for the view when ready; a
+#: drawn view is marked jupyter-widgets, or jupyter-widgets-disconnected when its model has no kernel).
+RENDERED_JS = """area => [...document.querySelectorAll(area)].every(place => place.querySelector('.jupyter-widgets'))
+    && !document.querySelector('.widget-box > :not(.jupyter-widgets, .jupyter-widgets-disconnected)')"""
+
+
 def load_widgets(page, timeout_ms: int = 15_000) -> None:
-    """Scroll a Playwright page to its first widget, which renders them all; wait until they have."""
+    """Scroll a Playwright page to its first widget, which renders them all; wait until every widget
+    shows whole (RENDERED_JS) and the network is quiet. Every browser test and benchmark waits on this."""
     areas = page.locator(WIDGET_AREA)
     if areas.count():
         areas.first.scroll_into_view_if_needed()
-        page.wait_for_selector(".cell_output .jupyter-widgets.widget-container", timeout=timeout_ms)
+        page.wait_for_function(RENDERED_JS, arg=WIDGET_AREA, timeout=timeout_ms)
         page.wait_for_load_state("networkidle")

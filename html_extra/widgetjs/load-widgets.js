@@ -1,7 +1,7 @@
 // The only widget script a page loads up front (deferred, on pages with widgets only).
 // When the first widget comes within a screen's height of the viewport, it fetches the page's
 // widget state (moved out of the HTML by _ext/page_speed.py) and then, in order, the renderer
-// and our fix-ups, all from this folder. The text of the page never waits for them.
+// with our fix-ups, all from this folder. The text of the page never waits for them.
 (function () {
   var folder = document.currentScript.src.replace(/\/[^/]*$/, "");
   var VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]';
@@ -9,8 +9,8 @@
   var RENDERER = [
     ["require.js", {}],
     ["require-config.js", {}],
+    ["a11y.js", {}],  // before the renderer: it names controls as they are drawn
     ["embed-amd.js", { "data-jupyter-widgets-cdn": folder + "/" }],
-    ["a11y.js", {}],
   ];
   var started = false;
 
