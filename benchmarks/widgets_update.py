@@ -3,7 +3,7 @@
 Drives every control of every interactive with seeded random (valid) values and
 prints the median (p50) and 95th percentile (p95) of the time from setting a
 control's value to the view being updated (the callback runs synchronously in
-Python; the browser's own repaint is not included). Target: p95 < 100 ms.
+Python; the browser's own repaint is not included). Target: p95 < 50 ms.
 
     python benchmarks/widgets_update.py [--changes N]
 """

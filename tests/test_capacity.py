@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import doctest
 import math
+import re
 from fractions import Fraction
 
 import pytest
@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from widgets import capacity
-from widgets.capacity import PRESETS, calculator, estimate, human_bytes, human_count
+from widgets.capacity import PRESETS, calculator, estimate, human_bytes, human_count, load_curve, matching_preset
+from widgets.capacity import views as capacity_views
 
 DAY, HOUR = 86_400, 24
 
@@ -279,10 +280,56 @@ def test_formatting_rejects_non_numbers(bad):
         human_bytes(bad)
 
 
-def test_docstring_examples():
-    result = doctest.testmod(capacity)
-    assert result.attempted >= 3
-    assert result.failed == 0
+# ---------------------------------------------------------------- the chart's curve and the presets
+
+
+def test_load_curve_is_estimate_at_each_user_count():
+    shape = {k: v for k, v in _VALID.items() if k != "daily_active_users"}
+    users = [0, 1e3, 8.64e6, 1e9]
+    curve = load_curve(_VALID, users)  # its own daily_active_users is ignored
+    assert curve.users == tuple(users)
+    assert curve.peak_qps == tuple(estimate(u, **shape).peak_qps for u in users)
+    assert curve.hosts == tuple(estimate(u, **shape).hosts for u in users)
+    # 8.64 million users × 10 a day = 1,000 req/s average, 2,000 at peak; 1,000/s per host at 50 %: 4 hosts.
+    assert curve.peak_qps[2] == pytest.approx(2_000, rel=1e-12) and curve.hosts[2] == 4
+    assert curve.hosts[0] == 0
+
+
+def test_load_curve_without_hosts_per_second_has_no_host_counts():
+    curve = load_curve({"requests_per_user_per_day": 1}, [86_400, 2 * 86_400])
+    assert curve.peak_qps == (1.0, 2.0) and curve.hosts == (None, None)
+
+
+@given(st.lists(users, min_size=1, max_size=5), shape)
+def test_load_curve_peak_is_linear_in_users(points, kwargs):
+    curve = load_curve(kwargs, points)
+    for u, peak in zip(points, curve.peak_qps):
+        average = u * kwargs["requests_per_user_per_day"] / DAY
+        assert peak == pytest.approx(average * kwargs["peak_factor"], rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("values", "points", "message"),
+    [
+        (_VALID, [], "users must be a non-empty sequence"),
+        (_VALID, None, "users must be a non-empty sequence"),
+        (_VALID, [1, -5], "daily_active_users must be a finite number >= 0, got -5"),
+        ({**_VALID, "peak_factor": 0.5}, [1], "peak_factor must be a finite number >= 1, got 0.5"),
+        ({**_VALID, "colour": 1}, [1], "values must name only parameters of estimate, got colour"),
+        ([("peak_factor", 2)], [1], "values must be a mapping"),
+    ],
+)
+def test_load_curve_bad_input_names_it(values, points, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_curve(values, points)
+
+
+def test_matching_preset_finds_each_preset_and_only_it():
+    for preset in PRESETS.values():
+        assert matching_preset(preset.values) is preset
+        assert matching_preset({**preset.values, "peak_factor": preset.values["peak_factor"] + 0.1}) is None
+    assert matching_preset({}) is None
+    assert matching_preset({**_VALID, "peak_factor": "2"}) is None
 
 
 # ---------------------------------------------------------------- view
@@ -348,12 +395,12 @@ def test_render_survives_zero_load(view):
 
 
 def test_chart_reuses_one_figure_and_its_artists():
-    chart = capacity._LoadChart()
+    chart = capacity_views._LoadChart()
     values = PRESETS[next(iter(PRESETS))].values
     lines = list(chart.axes.lines)
-    first = chart.html(values, estimate(**values))
-    changed = {**values, "daily_active_users": 1e4}
-    second = chart.html(changed, estimate(**changed))
+    curve = load_curve(values, capacity_views._USERS)
+    first = chart.html(curve, values["daily_active_users"], estimate(**values))
+    second = chart.html(curve, 1e4, estimate(**{**values, "daily_active_users": 1e4}))
     assert list(chart.axes.lines) == lines and len(chart.figure.axes) == 1
     assert first != second
     assert list(chart.peak_here.get_xdata()) == [1e4]

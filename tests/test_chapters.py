@@ -32,7 +32,7 @@ def test_chapter_has_goals_exercises_solutions_and_quiz(notebook) -> None:
     solutions = re.findall(r"```\{solution\} (\S+)\n:class: dropdown", text)
     assert 3 <= len(exercises) <= 6
     assert sorted(exercises) == sorted(solutions), "each exercise has one hidden solution"
-    assert f'quiz.show("{notebook.stem}")' in code(notebook)
+    assert f'quizzes.show("{notebook.stem}")' in code(notebook)
     assert "In the interview" in text
     assert "This section is an outline" not in text
 

@@ -2,7 +2,7 @@
 
 What is checked: every figure the course draws, read back from the SVG the reader gets: each
 view an interactive of ``widgets.CATALOG`` holds as built (every preset's view, every animation
-frame, with the HTML legend beside the chart) and each diagram of ``widgets.diagrams.ALL``.
+frame, with the HTML legend beside the chart) and each diagram of ``widgets.diagrams.DIAGRAMS``.
 
 How: each colour is simulated under deuteranopia, protanopia and tritanopia at severity 100
 (Machado, Oliveira & Fernandes 2009, as implemented by colorspacious), clipped to sRGB, and
@@ -27,7 +27,7 @@ Data colours: every fill and stroke drawn (alpha blended over the white backgrou
   are the scaffolding (text, spines, connectors, outlines, separators), and the two grey series
   (caching's FIFO curve and answer arrows) differ by line style too. Black is kept: it is
   ``PALETTE[7]`` and a data colour in several figures;
-* in diagrams, the light box tints of ``diagrams.KINDS``: under simulation they are NOT
+* in diagrams, the light box tints of ``diagrams.views.STYLES``: under simulation they are NOT
   distinguishable (some pairs are under 4 apart), so a box's kind rests on its edge colour and
   line style, which ``test_diagram_box_kinds_differ_by_edge_colour_or_line_style`` checks instead.
 
@@ -50,6 +50,7 @@ from matplotlib.colors import is_color_like, to_hex, to_rgb
 
 import widgets
 from widgets import _view, diagrams
+from widgets.diagrams import views as diagram_views
 from widgets._drive import html_values
 
 MIN_DELTA_E = 10.0
@@ -57,7 +58,7 @@ MIN_DELTA_E = 10.0
 CVD = {"deuteranopia": "deuteranomaly", "protanopia": "protanomaly", "tritanopia": "tritanomaly"}
 PALETTE = frozenset(c.upper() for c in _view.PALETTE)
 BLACK = "#000000"
-TINTS = frozenset(face.upper() for face, _, _ in diagrams.KINDS.values()) - {"#FFFFFF"}
+TINTS = frozenset(face.upper() for face, _, _ in diagram_views.STYLES.values()) - {"#FFFFFF"}
 
 _SVG_IMAGE = re.compile(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
 _HTML_PAINT = re.compile(r"(?:fill|stroke|color)\s*[:=]\s*['\"]?\s*(#[0-9a-fA-F]{3,6}\b|[a-zA-Z]+)")
@@ -134,7 +135,7 @@ def html_paints(html: str) -> set[Paint]:
 def _views() -> dict[str, tuple[str, ...]]:
     """Every HTML view of every interactive (as built) and every diagram, by source."""
     views = {name: tuple(html_values(widgets.CATALOG[name]())) for name in sorted(widgets.CATALOG)}
-    views |= {f"diagrams.{name}": (diagrams.ALL[name]().data,) for name in sorted(diagrams.ALL)}
+    views |= {f"diagrams.{name}": (getattr(diagrams, name)().data,) for name in sorted(diagrams.DIAGRAMS)}
     return views
 
 
@@ -171,7 +172,7 @@ def too_close(colours, vision: str) -> list[tuple[str, str, float]]:
 def test_every_figure_is_read() -> None:
     """Each image in a view is an SVG read here, and each source of figures yields data colours."""
     views = _views()
-    assert set(views) == set(widgets.CATALOG) | {f"diagrams.{n}" for n in diagrams.ALL}
+    assert set(views) == set(widgets.CATALOG) | {f"diagrams.{n}" for n in diagrams.DIAGRAMS}
     for source, htmls in views.items():
         for html in htmls:
             assert html.count("<img") == len(_SVG_IMAGE.findall(html)), f"{source}: an image that is not an SVG"
@@ -179,7 +180,7 @@ def test_every_figure_is_read() -> None:
     colours: dict[str, set[str]] = {}
     for f in figures():  # a single frame may be all grey (an animation's first step), a whole source may not
         colours.setdefault(f.source.split(" (view")[0], set()).update(f.data_colours)
-    assert set(colours) >= {f"diagrams.{n}" for n in diagrams.ALL}
+    assert set(colours) >= {f"diagrams.{n}" for n in diagrams.DIAGRAMS}
     assert all(colours.values()), f"no data colour read from {[s for s, c in colours.items() if not c]}"
 
 
@@ -216,7 +217,7 @@ def test_greys_look_the_same_to_every_reader(vision: str) -> None:
 @pytest.mark.parametrize("vision", sorted(CVD))
 def test_diagram_box_kinds_differ_by_edge_colour_or_line_style(vision: str) -> None:
     """Box tints merge for dichromats, so two kinds must differ by edge colour or by line style."""
-    kinds = diagrams.KINDS.items()
+    kinds = diagram_views.STYLES.items()
     alike = [
         (k1, k2)
         for (k1, (_, edge1, style1)), (k2, (_, edge2, style2)) in itertools.combinations(kinds, 2)

@@ -7,13 +7,22 @@ import pytest
 from widgets import diagrams
 
 
-@pytest.mark.parametrize("name", sorted(diagrams.ALL))
+@pytest.mark.parametrize("name", sorted(diagrams.DIAGRAMS))
 def test_diagram_is_an_svg_with_alt_text_and_deterministic(name: str) -> None:
-    first, second = diagrams.ALL[name]().data, diagrams.ALL[name]().data
+    factory = getattr(diagrams, name)  # each diagram has a view factory of its name
+    first, second = factory().data, factory().data
     assert first == second
     assert first.startswith('<img src="data:image/svg+xml;base64,')
     alt = re.search(r'alt="([^"]*)"', first).group(1)
     assert len(alt.split()) >= 15
+
+
+@pytest.mark.parametrize("name", sorted(diagrams.DIAGRAMS))
+def test_every_panel_is_a_valid_graph(name: str) -> None:
+    """Every box of every panel has a known kind and every arrow joins two of its boxes."""
+    for title, boxes, arrows in diagrams.DIAGRAMS[name].panels:
+        g = diagrams.graph(boxes, arrows)
+        assert title and g.number_of_nodes() == len(boxes) and g.number_of_edges() == len(arrows)
 
 
 def test_graph_keeps_boxes_and_labelled_arrows() -> None:

@@ -188,7 +188,7 @@ def open_notebook(browser, jupyterlab, notebook: Path):
     finally:
         page.close()
         shut_down_kernels(jupyterlab, relative)
-    assert outside == []  # e.g. no CDN MathJax from the quiz (widgets.quiz switches it off)
+    assert outside == []  # e.g. no CDN MathJax from the quiz (widgets.quizzes switches it off)
 
 
 def wait_for_cells(page, cells: int) -> None:

@@ -237,7 +237,7 @@ def test_availability_widgets_show_defaults_and_switch_presets(browser, site_url
     seen.page.close()
 
 
-QUIZ_PAGES = pages_whose_notebook_has("quiz.show(")
+QUIZ_PAGES = pages_whose_notebook_has("quizzes.show(")
 
 
 @pytest.mark.browser

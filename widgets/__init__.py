@@ -1,31 +1,56 @@
 """Models and interactive views of the system design course.
 
-Each topic module holds a *model* (plain functions and frozen dataclasses,
-checked by the tests) and a *view* (factories returning ipywidgets).
-``CATALOG`` names every interactive the course shows, so tests and
-benchmarks can find them all.
+One package per topic, ``widgets/<topic>/``: ``model.py`` (plain functions and frozen dataclasses,
+no view code) and ``views.py`` (ipywidgets factories). ``CHAPTERS`` lists, for each chapter
+notebook, the interactives it shows in page order; ``CATALOG`` maps each one's name,
+``"<topic>.<factory>"``, to a zero-argument callable that builds it. Importing this package
+imports no topic, ipywidgets or matplotlib: a view module is imported when its factory is called.
 """
 
-from . import availability, caching, capacity, event_sourcing, interview, outbox, saga, supervisor, transactions
+from __future__ import annotations
 
-#: Every interactive of the course: name -> zero-argument factory.
-CATALOG = {
-    "capacity.calculator": capacity.calculator,
-    "availability.nines": availability.nines,
-    "availability.composite": availability.composite,
-    "availability.error_budget": availability.error_budget_view,
-    "caching.strategies": caching.strategy_animations,
-    "caching.hit_ratio": caching.hit_ratio_simulator,
-    "caching.ttl": caching.ttl_staleness,
-    "caching.cold_start": caching.cold_start,
-    "caching.coalescing": caching.coalescing,
-    "interview.planner": interview.planner,
-    "saga.flow": saga.saga_flow,
-    "saga.comparison": saga.saga_comparison,
-    "transactions.two_phase_commit": transactions.two_phase_commit_view,
-    "transactions.event_sourcing": event_sourcing.event_sourcing_view,
-    "transactions.outbox": outbox.outbox_view,
-    "transactions.supervisor": supervisor.supervisor_view,
+import functools
+import importlib
+import inspect
+
+
+#: Chapter notebook (file stem) -> the CATALOG names it shows, in page order.
+CHAPTERS: dict[str, tuple[str, ...]] = {
+    "01_concepts": (),
+    "02_interview_flow": ("interview.planner", "capacity.calculator"),
+    "03_non_functional_requirements": (
+        "availability.nines", "availability.composite", "availability.error_budget_view",
+    ),
+    "04_scaling_databases": (
+        "caching.hit_ratio", "caching.strategy_animations", "caching.coalescing", "caching.ttl_staleness",
+        "caching.cold_start",
+    ),
+    "05_distributed_transactions": (
+        "event_sourcing.rebuild", "outbox.delivery", "supervisor.sweep", "sagas.flow", "sagas.comparison",
+        "two_phase_commit.sequence",
+    ),
+    "06_common_services": (),
 }
 
-__all__ = ["CATALOG"]
+
+def _build(name: str):
+    """Build the interactive ``name`` = "<topic>.<factory>": ``widgets.<topic>.views.<factory>()``."""
+    topic, factory = name.split(".")
+    return getattr(importlib.import_module(f"{__name__}.{topic}.views"), factory)()
+
+
+#: Every interactive of the course: "<topic>.<factory>" -> zero-argument callable that builds it.
+CATALOG = {name: functools.partial(_build, name) for names in CHAPTERS.values() for name in names}
+
+
+
+def source(obj: object) -> str:
+    """The source code of a model's function or class, for a page that teaches an algorithm by its code.
+
+    >>> print(source(source).splitlines()[0])
+    def source(obj: object) -> str:
+    """
+    return inspect.getsource(obj)
+
+
+__all__ = ["CATALOG", "CHAPTERS", "source"]

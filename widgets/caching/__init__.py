@@ -1,39 +1,6 @@
-"""Caching: eviction policies and their theory, caching strategies, staleness, warm-up, stampedes.
+"""Caching: eviction policies, their theory and what follows (``model.py``), the caching strategies step by step (``strategies.py``), and the chapter's five interactives (``views.py``)."""
 
-* :mod:`.model`: traces (:func:`zipf_keys`), :func:`replay` under LRU / LFU / FIFO / RANDOM,
-  the IRM theory (:func:`che_hit_ratio`, :func:`fifo_hit_ratio_approx`,
-  :func:`lfu_ideal_hit_ratio`), :func:`derived_load`, :func:`staleness`,
-  :func:`cold_vs_warm` and :func:`stampede`.
-* :mod:`.strategies`: cache-aside, read-through, write-through, write-back and
-  write-around replayed step by step (:func:`run`, :func:`summary`).
-* :mod:`.views`: the five interactives of the chapter.
-"""
+from widgets._topic import exports
 
-from .model import (
-    POLICIES,
-    Load,
-    Replay,
-    Stampede,
-    approximation_curve,
-    che_hit_ratio,
-    cold_vs_warm,
-    derived_load,
-    fifo_hit_ratio_approx,
-    hit_flags,
-    lfu_ideal_hit_ratio,
-    replay,
-    stampede,
-    staleness,
-    zipf_keys,
-    zipf_probabilities,
-)
-from .strategies import run as strategy_run
-from .strategies import summary as strategy_summary
-from .views import coalescing, cold_start, hit_ratio_simulator, strategy_animations, ttl_staleness
-
-__all__ = [
-    "POLICIES", "Load", "Replay", "Stampede", "approximation_curve", "che_hit_ratio", "coalescing",
-    "cold_start", "cold_vs_warm", "derived_load", "fifo_hit_ratio_approx", "hit_flags", "hit_ratio_simulator",
-    "lfu_ideal_hit_ratio", "replay", "stampede", "staleness", "strategy_animations", "strategy_run",
-    "strategy_summary", "ttl_staleness", "zipf_keys", "zipf_probabilities",
-]
+VIEWS = ("hit_ratio", "strategy_animations", "coalescing", "ttl_staleness", "cold_start")
+__getattr__, __dir__ = exports(__name__, VIEWS, models=("model", "strategies"))

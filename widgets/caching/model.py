@@ -3,10 +3,14 @@
 Plain functions and frozen dataclasses, no widgets. Requests follow the
 *independent reference model* (IRM): each request picks key i independently
 with probability ∝ (i+1)**-alpha (Zipf; key 0 is the most popular).
+What the views show is computed here: :func:`simulated_hit_ratios` and :func:`theory_curves`
+(hit ratio against cache size), :func:`predicted_load`, :func:`warm_up`, :func:`staleness_by_ttl`,
+:func:`stampede_summary` and :func:`stampede_sample`.
 """
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import random
@@ -19,8 +23,11 @@ import pandas as pd
 
 from .. import _check
 
-#: Eviction policies :func:`replay` knows.
-POLICIES = ("lru", "lfu", "fifo", "random")
+#: The eviction policies the IRM theory predicts, in the order the widgets show them.
+IRM_POLICIES = ("lru", "lfu", "fifo", "random")
+#: Eviction policies :func:`replay` knows: those, and LIFO (evict the newest arrival).
+POLICIES = (*IRM_POLICIES, "lifo")
+MAX_PHASES = 100
 MAX_KEYS = 10**6
 MAX_ALPHA = 4.0
 MAX_REQUESTS = 10**7
@@ -40,16 +47,29 @@ def zipf_probabilities(n_keys: int, alpha: float) -> np.ndarray:
     return weights / weights.sum()
 
 
-def zipf_keys(n_keys: int, alpha: float, n_requests: int, seed: int = 0) -> np.ndarray:
+def zipf_keys(n_keys: int, alpha: float, n_requests: int, seed: int = 0, phases: int = 1) -> np.ndarray:
     """A seeded IRM trace: ``n_requests`` keys, key i with probability ∝ (i+1)**-alpha.
+
+    ``phases`` > 1 cuts the trace into that many equal parts and reshuffles the popularity
+    ranking (seeded) at the start of every part after the first, as when new content becomes
+    popular: within a part, the key of rank i is requested with probability ∝ (i+1)**-alpha.
+    The first part is the same whatever ``phases`` is.
 
     >>> zipf_keys(1000, 0.8, 5, seed=1).tolist()
     [91, 821, 3, 815, 21]
+    >>> zipf_keys(1000, 0.8, 6, seed=1, phases=2).tolist()
+    [91, 821, 3, 393, 778, 964]
     """
     p = zipf_probabilities(n_keys, alpha)
     n_requests = _check.integer("n_requests", n_requests, 0, MAX_REQUESTS)
     seed = _check.integer("seed", seed, 0, 2**63 - 1)
-    return np.random.default_rng(seed).choice(n_keys, size=n_requests, p=p)
+    phases = _check.integer("phases", phases, 1, MAX_PHASES)
+    keys = np.random.default_rng(seed).choice(n_keys, size=n_requests, p=p)
+    rankings = np.random.default_rng([seed, 2])
+    bounds = np.arange(phases + 1) * n_requests // phases
+    for start, end in zip(bounds[1:-1], bounds[2:]):
+        keys[start:end] = rankings.permutation(n_keys)[keys[start:end]]  # rank -> the key holding it
+    return keys
 
 
 # ---------------------------------------------------------------- replay
@@ -57,7 +77,11 @@ def zipf_keys(n_keys: int, alpha: float, n_requests: int, seed: int = 0) -> np.n
 
 @dataclass(frozen=True)
 class Replay:
-    """Result of :func:`replay`; ``hit_ratio`` is 0 for an empty trace."""
+    """Result of :func:`replay`; ``hit_ratio`` is 0 for an empty trace.
+
+    >>> replay("fifo", 1, [7, 7]).hits
+    1
+    """
 
     policy: str
     cache_size: int
@@ -66,12 +90,17 @@ class Replay:
     hit_ratio: float
 
 
-def _queue(keys: list, size: int, warm: list, refresh: bool, _seed: int) -> bytearray:
-    """LRU (``refresh``: a hit moves the key to the back) or FIFO: evict from the front."""
+def _queue(keys: list, size: int, warm: list, policy: str) -> bytearray:
+    """LRU, FIFO or LIFO: the cache keeps its keys in order of arrival, oldest first.
+
+    LRU moves a key to the back on each hit, so the front is the least recently used.
+    On a miss with the cache full, LRU and FIFO evict the front, LIFO the back (the
+    newest arrival); then the new key joins at the back.
+    """
     cache = OrderedDict.fromkeys(warm)
-    # For FIFO a hit changes nothing: __contains__ is a no-op here, and cheaper than testing a flag.
-    touch = cache.move_to_end if refresh else cache.__contains__
-    evict = cache.popitem
+    # For FIFO and LIFO a hit changes nothing: __contains__ is a no-op here, cheaper than testing a flag.
+    touch = cache.move_to_end if policy == "lru" else cache.__contains__
+    evict, newest = cache.popitem, policy == "lifo"
     room = size - len(cache)
     flags = bytearray(len(keys))
     for i, key in enumerate(keys):
@@ -79,15 +108,15 @@ def _queue(keys: list, size: int, warm: list, refresh: bool, _seed: int) -> byte
             flags[i] = 1
             touch(key)
         else:
-            cache[key] = None
             if room:
                 room -= 1
             else:
-                evict(False)  # the oldest (never the newcomer: size >= 1)
+                evict(newest)  # last=False: the front; last=True: the back
+            cache[key] = None
     return flags
 
 
-def _lfu(keys: list, size: int, warm: list, _refresh: bool, _seed: int) -> bytearray:
+def _lfu(keys: list, size: int, warm: list) -> bytearray:
     """"Perfect" LFU: counts every request of every key, also while it is out of the cache.
 
     Evicts the cached key with the fewest requests, the least recently used among ties.
@@ -117,7 +146,7 @@ def _lfu(keys: list, size: int, warm: list, _refresh: bool, _seed: int) -> bytea
     return flags
 
 
-def _random(keys: list, size: int, warm: list, _refresh: bool, seed: int) -> bytearray:
+def _random(keys: list, size: int, warm: list, seed: int) -> bytearray:
     """Evict a uniformly random cached key (seeded)."""
     draw = random.Random(seed).random
     slots = list(warm)
@@ -137,11 +166,6 @@ def _random(keys: list, size: int, warm: list, _refresh: bool, seed: int) -> byt
     return flags
 
 
-_LOOPS: dict[str, tuple[Callable, bool]] = {
-    "lru": (_queue, True), "fifo": (_queue, False), "lfu": (_lfu, False), "random": (_random, False),
-}
-
-
 def _as_list(keys) -> list[Hashable]:
     if isinstance(keys, np.ndarray):
         if keys.ndim != 1:
@@ -155,10 +179,11 @@ def _as_list(keys) -> list[Hashable]:
 def hit_flags(policy: str, cache_size: int, keys, seed: int = 0, warm: Iterable = ()) -> bytearray:
     """1 for each request that hits, 0 for each miss; ``warm`` pre-fills the cache.
 
-    ``warm`` lists keys from the first to be evicted to the last (LFU gives them count 0).
+    ``warm`` lists keys in order of arrival, oldest first: for LRU, FIFO and RANDOM from the
+    first to be evicted to the last (LFU gives them count 0; LIFO evicts the last first).
 
-    >>> list(hit_flags("lru", 1, [1, 1, 2, 1]))
-    [0, 1, 0, 0]
+    >>> list(hit_flags("lru", 1, [1, 1, 2, 1])), list(hit_flags("lifo", 2, [1, 2, 3, 1, 3]))
+    ([0, 1, 0, 0], [0, 0, 0, 1, 1])
     """
     policy = _check.choice("policy", policy, POLICIES)
     size = _check.integer("cache_size", cache_size, 0, MAX_KEYS)
@@ -167,15 +192,19 @@ def hit_flags(policy: str, cache_size: int, keys, seed: int = 0, warm: Iterable 
     warm = list(dict.fromkeys(warm))[-size:] if size else []
     if size == 0:
         return bytearray(len(keys))
-    loop, refresh = _LOOPS[policy]
-    return loop(keys, size, warm, refresh, seed)
+    if policy == "lfu":
+        return _lfu(keys, size, warm)
+    if policy == "random":
+        return _random(keys, size, warm, seed)
+    return _queue(keys, size, warm, policy)
 
 
 def replay(policy: str, cache_size: int, keys, seed: int = 0) -> Replay:
     """Replay a trace through an empty cache that inserts on every miss.
 
     Policies: "lru", "fifo" (hit counts equal cachetools' LRUCache / FIFOCache),
-    "lfu" (perfect LFU: counts survive eviction) and "random" (seeded eviction).
+    "lfu" (perfect LFU: counts survive eviction), "random" (seeded eviction) and
+    "lifo" (evicts the newest arrival).
 
     >>> replay("lru", 2, [1, 2, 1, 3, 2, 1])
     Replay(policy='lru', cache_size=2, hits=1, misses=5, hit_ratio=0.16666666666666666)
@@ -293,12 +322,110 @@ def approximation_curve(
     return filled.sum(axis=1), filled @ p
 
 
+#: Cache sizes of :func:`simulated_hit_ratios` (fractions of the keys), and its trace's length.
+SIM_FRACTIONS = (0.01, 0.03, 0.1, 0.3)
+SIM_REQUESTS = 6000
+#: The span of :func:`theory_curves`, in fractions of the keys.
+CURVE_SPAN = (0.004, 0.6)
+
+
+def cache_entries(cache_pct: float, n_keys: int) -> int:
+    """A cache of ``cache_pct`` percent of ``n_keys`` keys, in whole entries (rounded half to even).
+
+    >>> cache_entries(10, 1000), cache_entries(0.1, 100)
+    (100, 0)
+    """
+    cache_pct = _check.number("cache_pct", cache_pct, 0, 100)
+    n_keys = _check.integer("n_keys", n_keys, 1, MAX_KEYS)
+    return round(cache_pct / 100 * n_keys)
+
+
+@functools.lru_cache(maxsize=64)
+def _simulated(n_keys: int, alpha: float, fractions: tuple, n_requests: int, seed: int) -> tuple:
+    keys = zipf_keys(n_keys, alpha, n_requests, seed).tolist()
+    half = n_requests // 2
+    return tuple(
+        (policy, tuple(
+            hit_flags(policy, max(1, round(f * n_keys)), keys)[half:].count(1) / (n_requests - half)
+            for f in fractions
+        ))
+        for policy in IRM_POLICIES
+    )
+
+
+def simulated_hit_ratios(
+    n_keys: int, alpha: float, fractions: Iterable[float] = SIM_FRACTIONS, n_requests: int = SIM_REQUESTS,
+    seed: int = 0,
+) -> dict[str, tuple[float, ...]]:
+    """Each policy of :data:`IRM_POLICIES` replaying one seeded trace (the same for all), per cache size.
+
+    A cache of ``fractions`` of the keys (at least one entry) starts empty; the hit ratio is
+    counted over the second half of the ``n_requests`` requests, once the first has filled it.
+
+    >>> {p: [round(h, 2) for h in hits] for p, hits in simulated_hit_ratios(100, 0.8, (0.1, 0.5), 2000).items()}
+    {'lru': [0.3, 0.76], 'lfu': [0.46, 0.79], 'fifo': [0.26, 0.7], 'random': [0.25, 0.68]}
+    """
+    n_keys = _check.integer("n_keys", n_keys, 1, MAX_KEYS)
+    alpha = _check.number("alpha", alpha, 0, MAX_ALPHA)
+    fractions = tuple(_check.number("fraction", f, 0, 1, open_low=True) for f in fractions)
+    n_requests = _check.integer("n_requests", n_requests, 2, MAX_REQUESTS)
+    seed = _check.integer("seed", seed, 0, 2**63 - 1)
+    return dict(_simulated(n_keys, alpha, fractions, n_requests, seed))
+
+
+@functools.lru_cache(maxsize=64)
+def _curves(n_keys: int, alpha: float) -> tuple:
+    low, high = CURVE_SPAN
+    curves = {
+        policy: approximation_curve(n_keys, alpha, policy, points=20, sizes=(low * n_keys, high * n_keys))
+        for policy in ("lru", "fifo")
+    }
+    sizes = np.unique(np.geomspace(1, high * n_keys, 40).round().astype(int))
+    curves["lfu"] = sizes, np.cumsum(zipf_probabilities(n_keys, alpha))[sizes - 1]
+    for x, y in curves.values():
+        x.setflags(write=False)
+        y.setflags(write=False)
+    return tuple(curves.items())
+
+
+def theory_curves(n_keys: int, alpha: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Hit ratio against cache size by theory, from 0.4% to 60% of the keys (:data:`CURVE_SPAN`).
+
+    policy -> (cache sizes in entries, hit ratios): "lru" is Che's approximation and "fifo" the
+    FIFO/RANDOM one (:func:`approximation_curve`, 20 points each), "lfu" the ideal static cache
+    (:func:`lfu_ideal_hit_ratio`, at up to 40 whole sizes from 1 entry). The arrays are read-only.
+
+    >>> curves = theory_curves(1000, 0.8)
+    >>> [(p, len(x), round(float(x[-1])), round(float(y[-1]), 3)) for p, (x, y) in curves.items()]
+    [('lru', 20, 600, 0.828), ('fifo', 20, 600, 0.791), ('lfu', 34, 600, 0.875)]
+    """
+    n_keys = _check.integer("n_keys", n_keys, 2, MAX_KEYS)
+    alpha = _check.number("alpha", alpha, 0, MAX_ALPHA)
+    return dict(_curves(n_keys, alpha))
+
+
+def steady_hit_ratio(policy: str, cache_size: int, n_keys: int, alpha: float) -> float:
+    """The steady-state hit ratio of ``policy`` by theory: Che's approximation for LRU, the
+    FIFO/RANDOM approximation for FIFO and RANDOM, the ideal static cache for LFU.
+
+    >>> round(steady_hit_ratio("random", 100, 1000, 0.8), 3) == round(fifo_hit_ratio_approx(100, 1000, 0.8), 3)
+    True
+    """
+    policy = _check.choice("policy", policy, IRM_POLICIES)
+    theory = {"lru": che_hit_ratio, "lfu": lfu_ideal_hit_ratio}.get(policy, fifo_hit_ratio_approx)
+    return theory(cache_size, n_keys, alpha)
+
+
 # ---------------------------------------------------------------- load and latency
 
 
 @dataclass(frozen=True)
 class Load:
-    """What reaches the database and what a request waits, from :func:`derived_load`."""
+    """What reaches the database and what a request waits, from :func:`derived_load`.
+
+    >>> derived_load(100, 0.5, 1, 10).db_requests_per_second
+    50.0
+    """
 
     db_requests_per_second: float
     mean_ms: float
@@ -323,6 +450,33 @@ def derived_load(requests_per_second: float, hit_ratio: float, cache_ms: float, 
     return Load(rate * miss, cache + miss * db, cache + (db if miss > 0.01 + 1e-12 else 0.0))
 
 
+def predicted_load(
+    cache_size: int, n_keys: int, alpha: float, requests_per_second: float, cache_ms: float, db_ms: float
+) -> pd.DataFrame:
+    """Steady-state hit ratio, database load and latency with no cache and under each policy's theory.
+
+    One row each for no cache, FIFO or RANDOM (:func:`fifo_hit_ratio_approx`), LRU
+    (:func:`che_hit_ratio`) and LFU's limit (:func:`lfu_ideal_hit_ratio`); columns "hit ratio",
+    "DB requests/s", "mean" and "p99" (ms), by :func:`derived_load`.
+
+    >>> predicted_load(100, 1000, 0.8, 1000, 1, 10).round(2).loc["LRU (Che)"].tolist()
+    [0.38, 622.21, 7.22, 11.0]
+    """
+    derived_load(requests_per_second, 0, cache_ms, db_ms)  # the load's inputs first: they are typed in
+    hit_ratios = {
+        "no cache": 0.0,
+        "FIFO or RANDOM (approximation)": fifo_hit_ratio_approx(cache_size, n_keys, alpha),
+        "LRU (Che)": che_hit_ratio(cache_size, n_keys, alpha),
+        "LFU in the limit (ideal)": lfu_ideal_hit_ratio(cache_size, n_keys, alpha),
+    }
+    rows = {}
+    for name, hit in hit_ratios.items():
+        load = derived_load(requests_per_second, hit, cache_ms, db_ms)
+        rows[name] = {"hit ratio": hit, "DB requests/s": load.db_requests_per_second,
+                      "mean": load.mean_ms, "p99": load.p99_ms}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
 # ---------------------------------------------------------------- cold and warm caches
 
 
@@ -344,6 +498,50 @@ def cold_vs_warm(
         flags = np.frombuffer(hit_flags(policy, size, keys, seed, warm=start), dtype=np.uint8)
         curves[name] = flags[: len(ends) * window].reshape(-1, window).mean(axis=1) if len(ends) else []
     return pd.DataFrame({"requests": ends, **curves})
+
+
+@dataclass(frozen=True)
+class WarmUp:
+    """Result of :func:`warm_up`: the two curves of :func:`cold_vs_warm`, the misses under each and the theory.
+
+    >>> warm_up("lfu", 100, 1000, 0.8, 2000, 1000).curves.round(2).to_dict("list")
+    {'requests': [1000, 2000], 'cold': [0.37, 0.51], 'warm': [0.4, 0.51]}
+    """
+
+    curves: pd.DataFrame  # requests (end of each window), cold, warm: hit ratio per window
+    window: int
+    misses_cold: int  # over every whole window
+    misses_warm: int
+    steady: float  # the steady-state hit ratio (steady_hit_ratio)
+
+    @property
+    def extra_reads(self) -> int:
+        """The database reads the cold start costs: misses of the cold cache beyond the warmed one's.
+
+        >>> warm_up("lru", 100, 1000, 0.8, 2000, 1000).extra_reads
+        26
+        """
+        return self.misses_cold - self.misses_warm
+
+
+def warm_up(
+    policy: str, cache_size: int, n_keys: int, alpha: float, n_requests: int = 20_000, window: int = 1000,
+    seed: int = 0,
+) -> WarmUp:
+    """An empty cache against one warmed with the most popular keys: hit ratio per window, misses, theory.
+
+    ``window`` runs from ``n_requests // 200`` to ``n_requests`` (at most 200 windows).
+
+    >>> w = warm_up("lru", 3000, 10_000, 0.8)
+    >>> w.misses_cold, w.misses_warm, w.extra_reads, round(w.steady, 3)
+    (7799, 6489, 1310, 0.659)
+    """
+    policy = _check.choice("policy", policy, IRM_POLICIES)
+    n_requests = _check.integer("n_requests", n_requests, 1, MAX_REQUESTS)
+    window = _check.integer("window", window, max(1, n_requests // 200), n_requests)
+    curves = cold_vs_warm(policy, cache_size, n_keys, alpha, n_requests, window, seed)
+    misses = {name: round(((1 - curves[name]) * window).sum()) for name in ("cold", "warm")}
+    return WarmUp(curves, window, misses["cold"], misses["warm"], steady_hit_ratio(policy, cache_size, n_keys, alpha))
 
 
 # ---------------------------------------------------------------- staleness against TTL
@@ -423,12 +621,31 @@ def staleness(
     return pd.DataFrame(rows, columns=["ttl_s", "write_policy", "stale_fraction", "hit_ratio"])
 
 
+def staleness_by_ttl(ttls: Iterable[float], **options) -> pd.DataFrame:
+    """:func:`staleness` with one row per TTL: columns ("stale_fraction" or "hit_ratio", write policy).
+
+    The write policies come in the order of :data:`WRITE_POLICIES`; ``options`` go to :func:`staleness`.
+
+    >>> staleness_by_ttl([1, 10], n_requests=5000)["stale_fraction"].round(3).to_dict("list")
+    {'ttl only': [0.033, 0.186], 'invalidate': [0.0, 0.0], 'write-through': [0.0, 0.0]}
+    """
+    runs = staleness(ttls, **options)
+    return pd.concat({
+        measure: runs.pivot(index="ttl_s", columns="write_policy", values=measure)[list(WRITE_POLICIES)]
+        for measure in ("stale_fraction", "hit_ratio")
+    }, axis=1)
+
+
 # ---------------------------------------------------------------- request coalescing
 
 
 @dataclass(frozen=True)
 class Stampede:
-    """Result of :func:`stampede`: database queries and a per-request timeline for each mode."""
+    """Result of :func:`stampede`: database queries and a per-request timeline for each mode.
+
+    >>> stampede(3).timeline.query("coalesced").action.tolist()
+    ['DB query', 'waits', 'waits']
+    """
 
     queries_without: int
     queries_with: int
@@ -469,3 +686,37 @@ def stampede(
             "request": np.arange(n), "arrival_ms": arrivals, "coalesced": coalesced, "action": action, "done_ms": done,
         }))
     return Stampede(int(missed.sum()), 1, pd.concat(rows, ignore_index=True))
+
+
+def stampede_summary(result: Stampede) -> pd.DataFrame:
+    """Database queries, mean and slowest latency (ms, arrival to answer) without and with coalescing.
+
+    >>> stampede_summary(stampede(100)).round(1).to_dict("index")["with coalescing"]
+    {'DB queries': 1, 'mean latency': 48.3, 'slowest': 51.0}
+    """
+    if not isinstance(result, Stampede):
+        raise ValueError(f"result must be a Stampede, got {type(result).__name__}")
+    rows = {}
+    for coalesced, queries in ((False, result.queries_without), (True, result.queries_with)):
+        mode = result.timeline[result.timeline["coalesced"] == coalesced]
+        latency = mode["done_ms"].to_numpy() - mode["arrival_ms"].to_numpy()
+        rows["with coalescing" if coalesced else "without"] = {
+            "DB queries": queries, "mean latency": latency.mean(), "slowest": latency.max(),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def stampede_sample(result: Stampede, k: int) -> pd.DataFrame:
+    """The timeline rows of at most ``k`` requests, spread evenly in order of arrival, for each mode.
+
+    The first and the last request are always in; fewer than ``k`` when there are fewer requests.
+
+    >>> stampede_sample(stampede(100), 3).query("coalesced")[["request", "action"]].to_numpy().tolist()
+    [[0, 'DB query'], [50, 'waits'], [99, 'waits']]
+    """
+    if not isinstance(result, Stampede):
+        raise ValueError(f"result must be a Stampede, got {type(result).__name__}")
+    k = _check.integer("k", k, 1, 100_000)
+    n = int(result.timeline["request"].max()) + 1
+    shown = np.unique(np.linspace(0, n - 1, k).round().astype(int))
+    return result.timeline[result.timeline["request"].isin(shown)]

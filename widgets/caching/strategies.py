@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from .. import _check
+from widgets._sim import Message
 
 ACTORS = ("app", "cache", "database")
 
@@ -48,17 +49,12 @@ SCRIPT = (
 
 
 @dataclass(frozen=True)
-class Message:
-    """One arrow of a sequence diagram."""
-
-    sender: str
-    receiver: str
-    kind: str
-
-
-@dataclass(frozen=True)
 class Entry:
-    """A cached value; ``dirty``: written to the cache but not yet to the database."""
+    """A cached value; ``dirty``: written to the cache but not yet to the database.
+
+    >>> run("write-back")[2].cache
+    (Entry(key='x', value=2, expires_s=40.0, dirty=True),)
+    """
 
     key: str
     value: int
@@ -68,7 +64,12 @@ class Entry:
 
 @dataclass(frozen=True)
 class Step:
-    """One operation of a run and the state after it."""
+    """One operation of a run and the state after it.
+
+    >>> step = run("cache-aside")[0]
+    >>> step.action, step.outcome, [m.kind for m in step.messages]
+    ('read x', 'miss', ['get x', 'miss', 'read x', 'x=1', 'set x=1'])
+    """
 
     time_s: float
     action: str  # "read x", "write x=2", "flush", "cache crash"
@@ -81,6 +82,25 @@ class Step:
     cache: tuple[Entry, ...]
     database: tuple[tuple[str, int], ...]
     latest: tuple[tuple[str, int], ...]  # the latest acknowledged value of each key
+
+    @property
+    def latest_value(self) -> int | None:
+        """The latest acknowledged value of the key read or written (None for a flush or a crash).
+
+        >>> run("read-through")[3].latest_value
+        2
+        """
+        return dict(self.latest).get(self.key)
+
+    @property
+    def lacking(self) -> tuple[tuple[str, int], ...]:
+        """The acknowledged writes the database does not have yet: (key, latest value).
+
+        >>> run("write-back")[2].lacking, run("write-back")[4].lacking
+        ((('x', 2),), ())
+        """
+        latest = dict(self.latest)
+        return tuple((key, latest[key]) for key, value in self.database if value != latest[key])
 
 
 class _Run:

@@ -9,8 +9,9 @@ broker and records its position. A relay that crashes may publish a row again,
 never lose one: delivery is at-least-once. Consumers de-duplicate by event id
 in the same transaction as their effect, so what they *do* happens exactly once.
 
-Models first (:func:`dual_write`, :func:`place_order`, :func:`relay`,
-:func:`consume`, :func:`outbox_run`), the view (:func:`outbox_view`) after.
+The steps (:func:`dual_write`, :func:`place_order`, :func:`relay`, :func:`consume`),
+whole runs of them (:func:`outbox_run`, :func:`dual_write_run`), and the chapter's
+scenarios (:data:`SCENARIOS`, :func:`scenario_run`).
 """
 
 from __future__ import annotations
@@ -22,12 +23,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import _check, _view
-from .transactions import Crash, connect, crash_if, transaction
-
-# --------------------------------------------------------------------------
-# Model
-# --------------------------------------------------------------------------
+from widgets import _check
+from widgets._sim import Crash, connect, crash_if, transaction
 
 ORDERS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS orders (id INTEGER PRIMARY KEY, item TEXT NOT NULL, quantity INTEGER NOT NULL);
@@ -53,15 +50,23 @@ DUAL_WRITE_FAILURES = ("publish", "commit")
 
 
 class Broker:
-    """An in-memory broker: topics of messages, read from an offset (a stand-in for Kafka)."""
+    """An in-memory broker: topics of messages, read from an offset (a stand-in for Kafka).
+
+    >>> broker = Broker()
+    >>> broker.publish("orders", {"event_id": "order-1"})
+    >>> broker.read("orders"), broker.read("orders", offset=1)
+    ([{'event_id': 'order-1'}], [])
+    """
 
     def __init__(self) -> None:
         self.topics: dict[str, list[dict]] = defaultdict(list)
 
     def publish(self, topic: str, message: dict) -> None:
+        """Append a copy of ``message`` to ``topic``."""
         self.topics[topic].append(dict(message))
 
     def read(self, topic: str, offset: int = 0) -> list[dict]:
+        """The messages of ``topic`` from ``offset`` on."""
         return self.topics[topic][offset:]
 
 
@@ -79,6 +84,13 @@ def _event(order_id: int) -> dict:
 def dual_write(path: str, broker: Broker, order_id: int, failure: str | None = None) -> None:
     """Commit the order, then publish (the publish can fail); or, for ``failure="commit"``,
     publish first and crash before the commit. Either failure leaves DB and broker disagreeing.
+
+    >>> import tempfile
+    >>> broker = Broker()
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     dual_write(f"{d}/orders.sqlite", broker, 1)
+    >>> [m["event_id"] for m in broker.read(TOPIC)]
+    ['order-1']
     """
     _check.choice("failure", failure, (None, *DUAL_WRITE_FAILURES))
     conn = connect(path, ORDERS_SCHEMA)
@@ -98,7 +110,14 @@ def dual_write(path: str, broker: Broker, order_id: int, failure: str | None = N
 
 
 def place_order(path: str, order_id: int, *, crash_before_commit: bool = False) -> None:
-    """The order row and its outbox row in one local transaction: both or neither."""
+    """The order row and its outbox row in one local transaction: both or neither.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     place_order(f"{d}/orders.sqlite", 1)
+    ...     relay(f"{d}/orders.sqlite", Broker())
+    1
+    """
     conn = connect(path, ORDERS_SCHEMA)
     try:
         with transaction(conn):
@@ -118,6 +137,13 @@ def relay(path: str, broker: Broker, *, crash_at: str | None = None, crash_on: i
 
     ``crash_at`` (one of RELAY_CRASHES) kills the relay at that point of the
     ``crash_on``-th row it handles. Returns how many rows it published.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     for order_id in (1, 2):
+    ...         place_order(f"{d}/orders.sqlite", order_id)
+    ...     relay(f"{d}/orders.sqlite", Broker()), relay(f"{d}/orders.sqlite", Broker())
+    (2, 0)
     """
     _check.choice("crash_at", crash_at, (None, *RELAY_CRASHES))
     _check.integer("crash_on", crash_on, 1, 10**6)
@@ -146,6 +172,14 @@ def consume(path: str, broker: Broker, *, deduplicate: bool = True) -> int:
     Each message is one transaction: record its event id (skip it if already
     there), add its quantity, advance the offset. Without ``deduplicate`` a
     redelivered event is counted again.
+
+    >>> import tempfile
+    >>> broker = Broker()
+    >>> for _ in range(2):  # delivered twice
+    ...     broker.publish(TOPIC, {"event_id": "order-1", "item": "lamp", "quantity": 2})
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     consume(f"{d}/good.sqlite", broker), consume(f"{d}/naive.sqlite", broker, deduplicate=False)
+    (1, 2)
     """
     conn = connect(path, CONSUMER_SCHEMA)
     try:
@@ -179,7 +213,11 @@ def _query(path: str, sql: str) -> list[tuple]:
 
 
 def expected_totals(order_ids) -> dict[str, int]:
-    """What the consumer should hold: each order's quantity counted once."""
+    """What the consumer should hold: each order's quantity counted once.
+
+    >>> expected_totals([1, 2, 3, 4])
+    {'book': 1, 'lamp': 4, 'mug': 3}
+    """
     totals: dict[str, int] = {}
     for order_id in order_ids:
         item, quantity = _order(order_id)
@@ -189,7 +227,12 @@ def expected_totals(order_ids) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class OutboxRun:
-    """What each side saw after orders, a relay crash, a restart, and consumers catching up."""
+    """What each side saw after orders, a relay crash, a restart, and consumers catching up.
+
+    >>> run = OutboxRun((1,), ("order-1",), ("order-1", "order-1"), "", {"lamp": 2}, {"lamp": 4})
+    >>> run.lost, run.duplicates, run.exactly_once
+    ((), ('order-1',), True)
+    """
 
     orders: tuple[int, ...]  # order ids committed in the service's database
     outbox: tuple[str, ...]  # event ids in the outbox, in id order
@@ -200,11 +243,18 @@ class OutboxRun:
 
     @property
     def lost(self) -> tuple[str, ...]:
+        """Outbox rows the broker never received."""
         return tuple(e for e in self.outbox if e not in self.published)
 
     @property
     def duplicates(self) -> tuple[str, ...]:
+        """Events the broker received more than once."""
         return tuple(sorted({e for e in self.published if self.published.count(e) > 1}))
+
+    @property
+    def exactly_once(self) -> bool:
+        """The de-duplicating consumer counted every committed order exactly once."""
+        return self.totals == expected_totals(self.orders)
 
 
 def _totals(path: str) -> dict[str, int]:
@@ -251,6 +301,13 @@ def outbox_run(
 
 @dataclass(frozen=True)
 class DualWriteRun:
+    """What the database and the broker hold after a run of dual writes.
+
+    >>> run = DualWriteRun(orders=(1, 2), published=("order-1", "order-3"), failure="")
+    >>> run.missing_events, run.ghost_events, run.agree
+    (('order-2',), ('order-3',), False)
+    """
+
     orders: tuple[int, ...]  # committed in the database
     published: tuple[str, ...]  # in the broker
     failure: str
@@ -264,6 +321,11 @@ class DualWriteRun:
     def ghost_events(self) -> tuple[str, ...]:
         """Events announcing orders the database does not have."""
         return tuple(e for e in self.published if int(e.removeprefix("order-")) not in self.orders)
+
+    @property
+    def agree(self) -> bool:
+        """The database and the broker tell the same story."""
+        return not (self.missing_events or self.ghost_events)
 
 
 def dual_write_run(
@@ -295,11 +357,7 @@ def dual_write_run(
     )
 
 
-# --------------------------------------------------------------------------
-# View
-# --------------------------------------------------------------------------
-
-#: The view's scenarios: label -> (pattern, crash point or failure).
+#: The chapter's scenarios: label -> (pattern, crash point of the relay or failure of the dual write).
 SCENARIOS = {
     "Outbox, no crash": ("outbox", None),
     "Outbox, relay crashes before publishing": ("outbox", "before_publish"),
@@ -310,64 +368,21 @@ SCENARIOS = {
 }
 
 
-def _ids(ids) -> str:
-    return ", ".join(str(i).removeprefix("order-") for i in ids) or "none"
+def scenario_run(scenario: str, orders: int = 4, crash_on: int = 2) -> OutboxRun | DualWriteRun:
+    """Run one of :data:`SCENARIOS` with ``orders`` orders, failing on order (or relay row) ``crash_on``,
+    on SQLite files in a temporary folder: :func:`outbox_run` or :func:`dual_write_run`.
 
-
-def _outbox_rows(run: OutboxRun, orders: int) -> list[tuple[str, str]]:
-    expected = expected_totals(range(1, orders + 1))
-    return [
-        ("Orders in the database", _ids(run.orders)),
-        ("Outbox rows (same transaction)", _ids(run.outbox)),
-        ("Relay", run.crash + ", then restarted" if run.crash else "ran without a crash"),
-        ("Broker received, in order", _ids(run.published)),
-        ("Lost", _ids(run.lost)),
-        ("Delivered twice (at-least-once)", _ids(run.duplicates)),
-        ("Consumer totals, de-duplicated by event id", _totals_text(run.totals)),
-        ("Consumer totals, trusting every delivery", _totals_text(run.naive_totals)),
-        ("Exactly-once effect", "yes" if run.totals == expected else "no"),
-    ]
-
-
-def _dual_rows(run: DualWriteRun) -> list[tuple[str, str]]:
-    return [
-        ("Orders in the database", _ids(run.orders)),
-        ("Broker received", _ids(run.published)),
-        ("What failed", run.failure or "nothing"),
-        ("Orders the broker never heard of", _ids(run.missing_events)),
-        ("Events for orders that do not exist", _ids(run.ghost_events)),
-        ("Database and broker agree", "yes" if not (run.missing_events or run.ghost_events) else "no"),
-    ]
-
-
-def _totals_text(totals: dict[str, int]) -> str:
-    return ", ".join(f"{item} {quantity}" for item, quantity in totals.items()) or "nothing"
-
-
-def outbox_view() -> _view.Interactive:
-    """What the database, broker and consumers saw under a dual write or the outbox, crash by crash.
-
-    Each render runs the scenario on real SQLite files in a temporary folder.
-
-    >>> "Exactly-once effect" in outbox_view().view.value
-    True
+    >>> scenario_run("Dual write, the publish fails after the commit", orders=3, crash_on=2).missing_events
+    ('order-2',)
+    >>> scenario_run("Outbox, no crash", orders=3, crash_on=4)
+    Traceback (most recent call last):
+    ValueError: crash_on must be an integer in [1, 3], got 4
     """
-    controls = {
-        "scenario": _view.control("Dropdown", "Scenario", options=list(SCENARIOS)),
-        "orders": _view.control("IntSlider", "Orders", min=1, max=8, value=4),
-        "crash_on": _view.control("IntSlider", "Failure on order", min=1, max=8, value=2),
-    }
-
-    def render(v: _view.Values) -> str:
-        if v["crash_on"] > v["orders"]:
-            raise ValueError(f"Failure on order must be at most Orders ({v['orders']}), got {v['crash_on']}")
-        pattern, point = SCENARIOS[v["scenario"]]
-        with tempfile.TemporaryDirectory(prefix="outbox-") as folder:
-            if pattern == "dual":
-                rows = _dual_rows(dual_write_run(folder, v["orders"], point, v["crash_on"]))
-            else:
-                rows = _outbox_rows(outbox_run(folder, v["orders"], point, v["crash_on"]), v["orders"])
-        return _view.table_html(rows, caption=f"{v['scenario']} (numbers are order ids)")
-
-    presets = {name: {"scenario": name} for name in SCENARIOS}
-    return _view.Interactive(render, controls, presets, principal="Scenario")
+    _check.choice("scenario", scenario, SCENARIOS)
+    n = _check.integer("orders", orders, 1, 1000)
+    _check.integer("crash_on", crash_on, 1, n)
+    pattern, point = SCENARIOS[scenario]
+    with tempfile.TemporaryDirectory(prefix="outbox-") as folder:
+        if pattern == "dual":
+            return dual_write_run(folder, n, point, crash_on)
+        return outbox_run(folder, n, point, crash_on)

@@ -1,6 +1,7 @@
-"""Shared view plumbing: the one place every interactive gets its frame from.
+"""The frame every interactive is built in: :class:`Interactive` (presets and live controls) and
+:class:`Views` (precomputed views), and the animation :func:`player`.
 
-An interactive is built by :func:`interactive`. It has
+An interactive has
 
 * a *principal control* (a dropdown of presets) linked in the browser to a
   ``Stack`` of views rendered in advance, one per preset, so it works on the
@@ -11,20 +12,16 @@ An interactive is built by :func:`interactive`. It has
   the widget keeps working.
 
 Views are HTML strings; charts come from one reused matplotlib figure per
-widget, rendered to an inline SVG by :func:`figure_html`.
+widget (:mod:`.charts`), tables from :func:`.tables.table`.
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as w
-import matplotlib
-from matplotlib.figure import Figure
 
 Values = dict[str, Any]
 
@@ -36,55 +33,9 @@ KERNEL_NOTE = (
     "</div>"
 )
 
-#: Okabe & Ito's colour-blind-safe palette (blue, orange, green, vermillion, purple, sky, yellow, black).
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
-
 #: Width of the controls' labels, so every control lines up.
 _STYLE = {"description_width": "11em"}
 _LAYOUT = {"width": "30em"}
-
-
-def new_figure(width: float = 6.4, height: float = 3.2) -> Figure:
-    """A matplotlib figure outside pyplot: nothing global, nothing shown by accident."""
-    return Figure(figsize=(width, height), dpi=96, layout="constrained")
-
-
-def freeze_layout(fig: Figure) -> None:
-    """Lay the figure out once (constrained), then keep that layout.
-
-    With no layout engine, ``savefig`` skips the solver and the extra draw it
-    needs: each redraw costs about half as much.
-    """
-    fig.draw_without_rendering()
-    fig.set_layout_engine(None)
-
-
-def figure_html(fig: Figure, alt: str) -> str:
-    """The figure as an inline SVG ``<img>`` with alt text (no files, works offline).
-
-    SVG with text left as text is faster to produce than a PNG (no glyph
-    rasterising), smaller, and sharp at any zoom; the fixed hash salt and the
-    missing date keep the output identical run to run.
-    """
-    buffer = io.BytesIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "system-design-course"}):
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return (
-        f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt)}" '
-        f'style="max-width:100%;height:auto">'
-    )
-
-
-def table_html(rows: list[tuple[str, str]], caption: str = "") -> str:
-    """A two-column HTML table of (label, value) rows."""
-    body = "".join(
-        f"<tr><th scope='row' style='text-align:left;padding-right:1em'>{html.escape(k)}</th>"
-        f"<td style='text-align:right'>{html.escape(v)}</td></tr>"
-        for k, v in rows
-    )
-    head = f"<caption style='text-align:left'>{html.escape(caption)}</caption>" if caption else ""
-    return f"<table class='widget-table'>{head}{body}</table>"
 
 
 def error_html(error: Exception) -> str:
@@ -105,6 +56,11 @@ def control(kind: str, description: str, **kwargs: Any) -> w.ValueWidget:
     if "continuous_update" in cls.class_trait_names():
         kwargs.setdefault("continuous_update", False)
     return cls(description=description, style=_STYLE, layout=_LAYOUT, **kwargs)
+
+
+def controls(spec: Mapping[str, tuple[str, str, Mapping[str, Any]]]) -> dict[str, w.ValueWidget]:
+    """Controls declared as data: name -> (widget class, label, options), built by :func:`control`."""
+    return {name: control(kind, label, **options) for name, (kind, label, options) in spec.items()}
 
 
 def linked_choice(description: str, names: list[str], views: list[w.Widget]) -> tuple[w.Dropdown, w.Stack]:

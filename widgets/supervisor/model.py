@@ -8,6 +8,8 @@ them (Garcia-Molina & Salem, "Sagas", SIGMOD 1987, on backward recovery).
 Retrying is only safe because every service applies a request at most once:
 here each effect is keyed (saga, step, action). Start with a list for a person
 to review (:meth:`SagaTable.stuck`), and automate only after much testing.
+:func:`sweep_day` runs the job twice over a simulated day of bookings, as the
+chapter's widget shows it.
 """
 
 from __future__ import annotations
@@ -18,14 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
-from . import _check, _view
-from .transactions import Crash, connect, crash_if, frame_table, transaction
-
-# --------------------------------------------------------------------------
-# Model
-# --------------------------------------------------------------------------
+from widgets import _check
+from widgets._sim import Crash, connect, crash_if, transaction
 
 SAGA_SCHEMA = """
 CREATE TABLE IF NOT EXISTS sagas (
@@ -45,6 +41,12 @@ CREATE TABLE IF NOT EXISTS effects (   -- what the services did; the key makes e
 
 @dataclass(frozen=True)
 class SagaRow:
+    """One row of the saga table.
+
+    >>> SagaRow("trip-1", ("airline", "hotel"), "running", done=1, undone=0, updated=10.0).done
+    1
+    """
+
     id: str
     steps: tuple[str, ...]
     status: str
@@ -59,6 +61,12 @@ SUPERVISOR_CRASHES = ("after_effect", "after_progress")
 
 @dataclass(frozen=True)
 class SupervisorReport:
+    """What one pass of :func:`supervise` found and did.
+
+    >>> SupervisorReport(("trip-1",), ("trip-1",), (), actions=2, duplicates_ignored=0).completed
+    ('trip-1',)
+    """
+
     stuck: tuple[str, ...]  # sagas found idle past the timeout
     completed: tuple[str, ...]
     compensated: tuple[str, ...]
@@ -72,15 +80,22 @@ class SagaTable:
     A step's effect and the saga's progress are two local transactions, as they are
     when the service and the saga table live in different databases. The effect is
     keyed (saga, step, action), so a service asked twice applies it once.
+
+    >>> table = SagaTable()
+    >>> table.start("trip-1", ["airline", "hotel"], now=0)
+    >>> table.advance("trip-1", now=1), table.get("trip-1").status, table.effects()
+    (True, 'running', [('trip-1', 'airline', 'do')])
     """
 
     def __init__(self, path: str = ":memory:") -> None:
         self.conn = connect(path, SAGA_SCHEMA)
 
     def close(self) -> None:
+        """Close the table's connection."""
         self.conn.close()
 
     def start(self, saga: str, steps: Sequence[str], now: float) -> None:
+        """Start a saga of ``steps``, none done yet, at time ``now``."""
         with transaction(self.conn):
             self.conn.execute("INSERT INTO sagas (id, steps, status, updated) VALUES (?, ?, 'running', ?)",
                               (saga, json.dumps(list(steps)), now))
@@ -90,12 +105,14 @@ class SagaTable:
         return [SagaRow(r[0], tuple(json.loads(r[1])), *r[2:]) for r in rows]
 
     def get(self, saga: str) -> SagaRow:
+        """The row of ``saga`` (a ValueError if there is none)."""
         rows = self._select("id = ?", (saga,))
         if not rows:
             raise ValueError(f"saga must be a saga id in the table, got {saga!r}")
         return rows[0]
 
     def rows(self) -> list[SagaRow]:
+        """Every saga, by id."""
         return self._select()
 
     def counts(self) -> dict[str, int]:
@@ -103,6 +120,7 @@ class SagaTable:
         return dict(self.conn.execute("SELECT status, COUNT(*) FROM sagas GROUP BY status").fetchall())
 
     def effects(self) -> list[tuple[str, str, str]]:
+        """What the services did: (saga, step, "do" or "undo"), by saga, in the order they did it."""
         return self.conn.execute("SELECT saga, step, action FROM effects ORDER BY saga, rowid").fetchall()
 
     def _effect(self, saga: str, step: str, action: str) -> bool:
@@ -209,7 +227,11 @@ DAY = 86_400
 
 
 def demo_table(path: str = ":memory:") -> SagaTable:
-    """Four booking sagas: one stuck mid-way, one stuck compensating, one in progress, one done."""
+    """Four booking sagas: one stuck mid-way, one stuck compensating, one in progress, one done.
+
+    >>> [(row.id, row.status) for row in demo_table().stuck(NOW, timeout=60)]
+    [('trip-1', 'running'), ('trip-2', 'compensating')]
+    """
     table = SagaTable(path)
     table.start("trip-1", TRIP, now=0)
     table.advance("trip-1", now=10)  # airline booked; then its process died
@@ -226,6 +248,12 @@ def demo_table(path: str = ":memory:") -> SagaTable:
 
 @dataclass(frozen=True)
 class Day:
+    """The sagas :func:`simulate_day` left in flight.
+
+    >>> Day(stuck=("booking-00007",), live=()).stuck
+    ('booking-00007',)
+    """
+
     stuck: tuple[str, ...]  # sagas whose process died mid-way
     live: tuple[str, ...]  # sagas still running at the end of the day, their process alive
 
@@ -238,6 +266,11 @@ def simulate_day(table: SagaTable, bookings: int = 1000, stuck_percent: float = 
     ``stuck_percent`` stop mid-way because their process died (half of those while
     compensating); those started in the last minute are still running. Written in
     one transaction, as the services would have left it.
+
+    >>> table = SagaTable()
+    >>> day = simulate_day(table, 2000, stuck_percent=1.0)
+    >>> len(day.stuck), len(day.live), sum(table.counts().values())
+    (24, 1, 2000)
     """
     n = _check.integer("bookings", bookings, 1, 100_000)
     _check.number("stuck_percent", stuck_percent, 0, 100, what="a percentage")
@@ -269,82 +302,101 @@ def simulate_day(table: SagaTable, bookings: int = 1000, stuck_percent: float = 
     return Day(tuple(stuck), tuple(live))
 
 
-# --------------------------------------------------------------------------
-# View
-# --------------------------------------------------------------------------
-
+#: The supervisor's modes: a list for a person to review, automatic repair, automatic repair whose first run crashes.
 SWEEP_MODES = {"report": "report only", "auto": "automatic", "crash": "automatic, crashing mid-sweep"}
+#: In "crash" mode the first run dies after the service's effect of its SWEEP_CRASH_ON-th action.
+SWEEP_CRASH_ON = 3
 
 
-def _census(table: SagaTable, now: float, timeout: float) -> dict[str, int]:
+@dataclass(frozen=True)
+class Census:
+    """How many sagas are in each state at one moment.
+
+    >>> census(demo_table(), NOW, timeout=60)
+    Census(completed=1, compensated=0, progressing=1, stuck=2)
+    """
+
+    completed: int
+    compensated: int
+    progressing: int  # in flight and making progress
+    stuck: int  # in flight and idle past the timeout: inconsistent until someone finishes or undoes them
+
+
+def census(table: SagaTable, now: float, timeout: float) -> Census:
+    """Count the sagas of ``table`` by state at time ``now``; idle for ``timeout`` counts as stuck.
+
+    >>> census(demo_table(), NOW, timeout=1000).stuck
+    0
+    """
     counts = table.counts()
     stuck = len(table.stuck(now, timeout))
     in_flight = counts.get("running", 0) + counts.get("compensating", 0)
-    return {
-        "completed": counts.get("completed", 0),
-        "compensated": counts.get("compensated", 0),
-        "in flight, making progress": in_flight - stuck,
-        "stuck past the timeout (inconsistent)": stuck,
-    }
+    return Census(counts.get("completed", 0), counts.get("compensated", 0), in_flight - stuck, stuck)
 
 
-def _sweep_text(report: SupervisorReport | str) -> str:
-    if isinstance(report, str):
-        return report
-    return (f"found {len(report.stuck)}, completed {len(report.completed)}, compensated "
-            f"{len(report.compensated)}; {report.duplicates_ignored} repeated request(s) ignored")
+@dataclass(frozen=True)
+class SweepRun:
+    """What one run of the periodic job did: listed the stuck sagas, repaired them, or died.
 
-
-def supervisor_view() -> _view.Interactive:
-    """A day of bookings with a few stuck mid-way, swept by the supervisor: report only, or repair.
-
-    >>> "stuck past the timeout" in supervisor_view().view.value
+    >>> SweepRun(listed=("trip-1",)).report is None
     True
     """
-    controls = {
-        "bookings": _view.control("IntSlider", "Bookings in the day", min=100, max=2000, step=100,
-                                  value=1000),
-        "stuck": _view.control("FloatSlider", "Stuck mid-way (%)", min=0, max=10, step=0.1, value=1.0),
-        "timeout": _view.control("IntSlider", "Timeout (s)", min=60, max=7200, step=60, value=600),
-        "mode": _view.control("Dropdown", "Supervisor", value="report",
-                              options=[(label, key) for key, label in SWEEP_MODES.items()]),
-    }
 
-    def render(v: _view.Values) -> str:
-        table = SagaTable(":memory:")
-        try:
-            day = simulate_day(table, v["bookings"], v["stuck"])
-            timeout, sweeps, censuses = v["timeout"], [], [_census(table, DAY, v["timeout"])]
-            for now in (DAY, DAY + timeout):  # two runs of the periodic job
-                if v["mode"] == "report":
-                    found = table.stuck(now, timeout)
-                    sweeps.append(f"listed {len(found)} for review: " + ", ".join(r.id for r in found[:5])
-                                  + (", …" if len(found) > 5 else ""))
-                else:
-                    crash = "after_effect" if v["mode"] == "crash" and not sweeps else None
-                    try:
-                        sweeps.append(supervise(table, now, timeout, crash_at=crash, crash_on=3))
-                    except Crash as error:
-                        sweeps.append(f"{error}: the job dies; the next run picks up")
-                for saga in day.live:  # meanwhile the live sagas finish by themselves
-                    while table.get(saga).status == "running":
-                        table.advance(saga, now + 1)
-                censuses.append(_census(table, now + timeout, timeout))
-        finally:
-            table.close()
-        frame = pd.DataFrame(censuses, index=["end of day", "after run 1", "after run 2"]).T
-        frame.insert(0, "bookings", frame.index)
-        caption = (f"{v['bookings']} bookings in a day; the supervisor runs every {timeout} s "
-                   f"({SWEEP_MODES[v['mode']]})")
-        rows = [(f"Run {i}", _sweep_text(sweep)) for i, sweep in enumerate(sweeps, start=1)]
-        return frame_table(frame, caption) + _view.table_html(rows, caption="What each run did")
+    listed: tuple[str, ...] = ()  # "report" mode: the stuck sagas listed for a person to review
+    report: SupervisorReport | None = None  # the automatic modes: what the pass found and did
+    crash: str = ""  # the crash that killed the pass ("" if none)
 
-    presets = {
-        "Report only: a person reviews the list": {"mode": "report"},
-        "Automatic: complete or compensate": {"mode": "auto"},
-        "Automatic, the job crashes mid-sweep": {"mode": "crash"},
-        "More stuck bookings (5 %)": {"mode": "auto", "stuck": 5.0},
-    }
-    base = {"bookings": 1000, "stuck": 1.0, "timeout": 600}
-    return _view.Interactive(render, controls, {name: {**base, **p} for name, p in presets.items()},
-                             principal="Scenario")
+
+@dataclass(frozen=True)
+class SweepDay:
+    """A day of bookings, then two runs of the supervisor ``timeout`` seconds apart.
+
+    >>> [c.stuck for c in sweep_day(1000, 1.0, 600, "auto").censuses]
+    [11, 0, 0]
+    """
+
+    censuses: tuple[Census, Census, Census]  # at the end of the day, after run 1, after run 2
+    runs: tuple[SweepRun, SweepRun]
+
+
+def _sweep(table: SagaTable, now: float, timeout: float, mode: str, first: bool) -> SweepRun:
+    """One run of the job at ``now`` in ``mode``; in "crash" mode the first run dies mid-sweep."""
+    if mode == "report":
+        return SweepRun(listed=tuple(row.id for row in table.stuck(now, timeout)))
+    crash_at = "after_effect" if mode == "crash" and first else None
+    try:
+        return SweepRun(report=supervise(table, now, timeout, crash_at=crash_at, crash_on=SWEEP_CRASH_ON))
+    except Crash as error:
+        return SweepRun(crash=str(error))
+
+
+def sweep_day(bookings: int = 1000, stuck_percent: float = 1.0, timeout: float = 600,
+              mode: str = "report") -> SweepDay:
+    """Simulate a day of ``bookings`` (:func:`simulate_day`, ``stuck_percent`` stuck), then run the
+    supervisor in ``mode`` (one of SWEEP_MODES) at the end of the day and ``timeout`` seconds later.
+
+    A census is taken at the end of the day and ``timeout`` seconds after each run; meanwhile the
+    sagas still alive finish by themselves.
+
+    >>> day = sweep_day(1000, 1.0, 600, "crash")
+    >>> day.runs[0].crash, day.runs[1].report.duplicates_ignored, day.censuses[-1].stuck
+    ('crashed after effect on action 3', 1, 0)
+    >>> sweep_day(mode="fix")
+    Traceback (most recent call last):
+    ValueError: mode must be one of 'report', 'auto', 'crash', got 'fix'
+    """
+    _check.number("timeout", timeout, 0)
+    _check.choice("mode", mode, SWEEP_MODES)
+    table = SagaTable(":memory:")
+    try:
+        day = simulate_day(table, bookings, stuck_percent)
+        censuses, runs = [census(table, DAY, timeout)], []
+        for now in (DAY, DAY + timeout):  # two runs of the periodic job
+            runs.append(_sweep(table, now, timeout, mode, first=not runs))
+            for saga in day.live:  # meanwhile the live sagas finish by themselves
+                while table.get(saga).status == "running":
+                    table.advance(saga, now + 1)
+            censuses.append(census(table, now + timeout, timeout))
+    finally:
+        table.close()
+    return SweepDay(tuple(censuses), tuple(runs))

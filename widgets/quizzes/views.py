@@ -1,20 +1,12 @@
-"""Self-check quizzes: questions as data (``widgets/quizzes/<name>.json``), shown with jupyterquiz.
-
-jupyterquiz renders each quiz as HTML plus inline JavaScript, so a quiz answers on
-the static site with no kernel and no CDN, and in JupyterLab.
-"""
+"""Quizzes shown with jupyterquiz: HTML plus inline JavaScript, so a quiz answers on the static
+site with no kernel and no CDN, and in JupyterLab."""
 
 from __future__ import annotations
 
-import json
 import random
 import re
-from functools import cache
-from pathlib import Path
 
-from widgets import _check
-
-QUIZZES = Path(__file__).with_name("quizzes")
+from .model import questions
 
 #: jupyterquiz typesets maths when it sees a MathJax object, and where that object is
 #: not ready (JupyterLab) it loads MathJax 3 from a CDN. The course's quizzes hold no
@@ -29,31 +21,8 @@ _LIVE_FEEDBACK_DIV = _FEEDBACK_DIV + " this.fbDiv.setAttribute('role', 'status')
 def _fix_script(text: str) -> str:
     """jupyterquiz's script with no MathJax branch and its feedback announced."""
     if _FEEDBACK_DIV not in text:
-        raise RuntimeError("jupyterquiz changed: its feedback div is no longer created as widgets/quiz.py expects")
+        raise RuntimeError("jupyterquiz changed: its feedback div is no longer created as widgets/quizzes/views.py expects")
     return _MATHJAX_CHECK.sub("false", text).replace(_FEEDBACK_DIV, _LIVE_FEEDBACK_DIV)
-
-
-def names() -> list[str]:
-    """The quizzes there are, by name (a chapter's file name)."""
-    return sorted(path.stem for path in QUIZZES.glob("*.json"))
-
-
-@cache
-def questions(name: str) -> tuple[dict, ...]:
-    """The questions of quiz ``name``, checked: each has a text, two or more answers, one or more right.
-
-    >>> questions("02_interview_flow")[0]["type"]
-    'multiple_choice'
-    """
-    _check.choice("name", name, names())
-    items = json.loads((QUIZZES / f"{name}.json").read_text(encoding="utf-8"))
-    for number, item in enumerate(items, 1):
-        answers = item.get("answers", [])
-        if not item.get("question") or len(answers) < 2 or not any(a.get("correct") for a in answers):
-            raise ValueError(f"quiz {name!r}, question {number}: needs a question, 2+ answers and a right one")
-        if not all(a.get("feedback") for a in answers):
-            raise ValueError(f"quiz {name!r}, question {number}: every answer needs feedback")
-    return tuple(items)
 
 
 def show(name: str) -> None:

@@ -6,12 +6,12 @@ import re
 import pytest
 
 from conftest import ROOT
-from widgets import quiz
+from widgets import quizzes
 
 
-@pytest.mark.parametrize("name", quiz.names())
+@pytest.mark.parametrize("name", quizzes.names())
 def test_quiz_is_well_formed(name: str) -> None:
-    items = quiz.questions(name)
+    items = quizzes.questions(name)
     assert len(items) >= 2
     for item in items:
         assert sum(bool(answer["correct"]) for answer in item["answers"]) >= 1
@@ -23,14 +23,14 @@ def test_every_quiz_a_chapter_shows_exists() -> None:
     for notebook in (ROOT / "chapters").glob("*.ipynb"):
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
         for cell in cells:
-            shown.update(re.findall(r'quiz\.show\("([^"]+)"\)', "".join(cell["source"])))
-    assert shown and shown <= set(quiz.names())
+            shown.update(re.findall(r'quizzes\.show\("([^"]+)"\)', "".join(cell["source"])))
+    assert shown and shown <= set(quizzes.names())
 
 
 @pytest.mark.parametrize("bad", ["", "no_such_chapter", "../README"])
 def test_unknown_quiz_is_a_value_error(bad: str) -> None:
     with pytest.raises(ValueError, match="name must be one of"):
-        quiz.questions(bad)
+        quizzes.questions(bad)
 
 
 def test_shown_quiz_never_reaches_for_mathjax() -> None:
@@ -40,7 +40,7 @@ def test_shown_quiz_never_reaches_for_mathjax() -> None:
 
     InteractiveShell.instance()
     with capture_output() as captured:
-        quiz.show("02_interview_flow")
+        quizzes.show("02_interview_flow")
     scripts = [o.data["application/javascript"] for o in captured.outputs if "application/javascript" in o.data]
     assert scripts and not any("typeof MathJax" in script for script in scripts)
     assert all("this.fbDiv.setAttribute('role', 'status')" in script for script in scripts)  # feedback is announced

@@ -1,33 +1,34 @@
-"""Architecture diagrams drawn by code: each is a networkx graph (the model) drawn with matplotlib.
+"""Architecture diagrams as data: boxes with a position, a label and a kind, and labelled arrows.
 
-A diagram is data: boxes with a position, a label and a kind, and labelled arrows.
-:func:`graph` turns that data into a ``networkx.DiGraph``; :func:`draw` draws any such
-graph; the public functions return the drawing as inline SVG with alt text, ready
-to display in a notebook or on the static site.
+:func:`graph` turns a panel's boxes and arrows into a ``networkx.DiGraph``; :data:`DIAGRAMS` holds
+every diagram of the course (its panels and its alt text). ``views.py`` draws them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import networkx as nx
-from IPython.display import HTML
-from matplotlib.axes import Axes
 
-from widgets import _check, _view
+from widgets import _check
 
-#: Box styles by kind: face colour, edge colour, line style (style differs too, not only colour).
-KINDS = {
-    "client": ("#FFFFFF", _view.PALETTE[7], "solid"),
-    "service": ("#D6EAF8", _view.PALETTE[0], "solid"),
-    "store": ("#FCE9C8", _view.PALETTE[1], "solid"),
-    "infra": ("#D5F5E3", _view.PALETTE[2], "solid"),
-    "topic": ("#F5E1EE", _view.PALETTE[4], "dashed"),
-    "risk": ("#FBE3D6", _view.PALETTE[3], "dotted"),
-}
+#: The kinds of box; each is drawn in its own style (edge colour and line style, not colour alone).
+KINDS = ("client", "service", "store", "infra", "topic", "risk")
 
 Box = tuple[str, float, float, str, str]  # name, x, y, label, kind
 Arrow = tuple[str, str, str]  # from, to, label
+Panel = tuple[str, list[Box], list[Arrow]]  # title, boxes, arrows
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """Panels drawn side by side (``columns`` a row, ``height`` inches a row) and the words for a screen reader."""
+
+    panels: list[Panel]
+    alt: str
+    columns: int = 2
+    height: float = 2.6
 
 
 def graph(boxes: Iterable[Box], arrows: Iterable[Arrow]) -> nx.DiGraph:
@@ -39,7 +40,7 @@ def graph(boxes: Iterable[Box], arrows: Iterable[Arrow]) -> nx.DiGraph:
     """
     g = nx.DiGraph()
     for name, x, y, label, kind in boxes:
-        _check.choice("kind", kind, sorted(KINDS))
+        _check.choice("kind", kind, KINDS)
         g.add_node(name, pos=(x, y), label=label, kind=kind)
     for source, target, label in arrows:
         if source not in g or target not in g:
@@ -48,42 +49,7 @@ def graph(boxes: Iterable[Box], arrows: Iterable[Arrow]) -> nx.DiGraph:
     return g
 
 
-def draw(ax: Axes, g: nx.DiGraph, title: str) -> None:
-    """Draw graph g on ax: boxes, then arrows clipped at the boxes' edges."""
-    pos = nx.get_node_attributes(g, "pos")
-    boxes = {}
-    for name, data in g.nodes(data=True):
-        face, edge, style = KINDS[data["kind"]]
-        boxes[name] = ax.text(*data["pos"], data["label"], fontsize=8, ha="center", va="center", zorder=3,
-                              bbox={"boxstyle": "round,pad=0.4", "fc": face, "ec": edge, "ls": style, "lw": 1.3})
-    for source, target, label in g.edges(data="label"):
-        ax.annotate(
-            "", xy=pos[target], xytext=pos[source],
-            arrowprops={"arrowstyle": "-|>", "color": "#444444", "lw": 1.1, "shrinkA": 2, "shrinkB": 2,
-                        "patchA": boxes[source].get_bbox_patch(), "patchB": boxes[target].get_bbox_patch()},
-        )
-        if label:
-            (x0, y0), (x1, y1) = pos[source], pos[target]
-            ax.text((x0 + x1) / 2, (y0 + y1) / 2, label, fontsize=7, ha="center", va="center", zorder=2,
-                    color="#222222", bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})
-    xs, ys = zip(*pos.values())
-    ax.set_xlim(min(xs) - 0.7, max(xs) + 0.7)
-    ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
-    ax.set_title(title, fontsize=9, loc="left")
-    ax.axis("off")
-
-
-def panels(specs: Sequence[tuple[str, list[Box], list[Arrow]]], alt: str, *, columns: int = 2,
-           height: float = 2.6) -> HTML:
-    """Several diagrams side by side (``columns`` per row) as one inline SVG with alt text."""
-    rows = -(-len(specs) // columns)
-    fig = _view.new_figure(9.0, height * rows)
-    for ax, (title, boxes, arrows) in zip(fig.subplots(rows, columns, squeeze=False).flat, specs):
-        draw(ax, graph(boxes, arrows), title)
-    return HTML(_view.figure_html(fig, alt))
-
-
-def design_phases() -> HTML:
+def _design_phases() -> Diagram:
     """The four passes of drawing a design, from one box to a reviewed architecture."""
     users = ("users", 0, 1, "Users", "client")
     phase1 = ([users, ("system", 2, 1, "The system", "service")], [("users", "system", "requests")])
@@ -103,7 +69,7 @@ def design_phases() -> HTML:
     reviewed = services + [("spof", 1, 0.1, "Single point\nof failure?", "risk"),
                            ("lag", 3.4, 2.6, "Index lag:\nstale results?", "risk")]
     phase4 = (reviewed, wiring + [("spof", "gw", ""), ("lag", "index", "")])
-    return panels(
+    return Diagram(
         [("1. Users and one box", *phase1), ("2. Split processing from storage", *phase2),
          ("3. Components, observability, security", services, wiring),
          ("4. Summary and failure analysis", *phase4)],
@@ -117,7 +83,7 @@ def design_phases() -> HTML:
     )
 
 
-def load_balancer_layers() -> HTML:
+def _load_balancer_layers() -> Diagram:
     """Layer 4 against layer 7 load balancing."""
     l4 = (
         [("c", 0, 1, "Client", "client"), ("lb", 1.5, 1, "L4 balancer\n(IP, port)", "infra"),
@@ -132,7 +98,7 @@ def load_balancer_layers() -> HTML:
          ("v2", 3, 0.3, "Canary v2", "service")],
         [("c", "lb", "HTTPS"), ("lb", "api", "/api"), ("lb", "static", "/img"), ("lb", "v2", "cookie")],
     )
-    return panels(
+    return Diagram(
         [("Layer 4: routes connections", *l4), ("Layer 7: routes requests", *l7)],
         alt=(
             "Left: a layer-4 load balancer sees only addresses and ports and spreads TCP connections across "
@@ -143,7 +109,7 @@ def load_balancer_layers() -> HTML:
     )
 
 
-def lambda_vs_kappa() -> HTML:
+def _lambda_vs_kappa() -> Diagram:
     """Lambda (batch and speed layers side by side) against Kappa (one replayable stream)."""
     lam = (
         [("ev", 0, 1, "Events", "client"), ("batch", 1.6, 1.7, "Batch layer\n(HDFS + Spark)", "service"),
@@ -158,7 +124,7 @@ def lambda_vs_kappa() -> HTML:
          ("replay", 2.2, 0.2, "Reprocess:\nreplay from 0", "infra")],
         [("ev", "log", ""), ("log", "stream", ""), ("stream", "serve", ""), ("log", "replay", "")],
     )
-    return panels(
+    return Diagram(
         [("Lambda: two pipelines, one answer", *lam), ("Kappa: one stream, replayed", *kap)],
         alt=(
             "Left, Lambda: events go both to a batch layer (HDFS and Spark) that is exact but late and to a "
@@ -169,7 +135,7 @@ def lambda_vs_kappa() -> HTML:
     )
 
 
-def event_driven_flow() -> HTML:
+def _event_driven_flow() -> Diagram:
     """An order placed once, announced as an event, handled by independent consumers."""
     flow = (
         [("user", 0, 1, "Customer", "client"), ("orders", 1.2, 1, "Order\nservice", "service"),
@@ -179,7 +145,7 @@ def event_driven_flow() -> HTML:
         [("user", "orders", "POST"), ("orders", "odb", "commit"), ("orders", "topic", "publish"),
          ("topic", "stock", ""), ("topic", "mail", ""), ("topic", "stats", "")],
     )
-    return panels(
+    return Diagram(
         [("Event-driven: announce what happened, let others react", *flow)],
         columns=1, height=3.0,
         alt=(
@@ -190,7 +156,7 @@ def event_driven_flow() -> HTML:
     )
 
 
-def gateway_vs_mesh() -> HTML:
+def _gateway_vs_mesh() -> Diagram:
     """Shared concerns in one API gateway against a sidecar proxy beside every service."""
     gateway = (
         [("c", 0, 1, "Clients", "client"),
@@ -205,7 +171,7 @@ def gateway_vs_mesh() -> HTML:
          ("cp", 1.8, 0.3, "Control plane\n(config, certs)", "infra")],
         [("a", "pa", "local"), ("pa", "pb", "mTLS"), ("pb", "b", "local"), ("cp", "pa", ""), ("cp", "pb", "")],
     )
-    return panels(
+    return Diagram(
         [("API gateway: one shared front door", *gateway), ("Service mesh: a proxy beside each service", *mesh)],
         alt=(
             "Left: clients call one API gateway that handles authentication, TLS, rate limits and logging "
@@ -215,5 +181,11 @@ def gateway_vs_mesh() -> HTML:
     )
 
 
-#: Every diagram, by name (tests draw them all).
-ALL = {f.__name__: f for f in (design_phases, load_balancer_layers, lambda_vs_kappa, event_driven_flow, gateway_vs_mesh)}
+#: Every diagram of the course, by name (its view factory has the same name).
+DIAGRAMS: dict[str, Diagram] = {
+    "design_phases": _design_phases(),
+    "load_balancer_layers": _load_balancer_layers(),
+    "lambda_vs_kappa": _lambda_vs_kappa(),
+    "event_driven_flow": _event_driven_flow(),
+    "gateway_vs_mesh": _gateway_vs_mesh(),
+}

@@ -5,7 +5,8 @@ DELETE) holds every change to an account. State is rebuilt by replaying the
 events in order (Fowler, "Event Sourcing", 2005); a snapshot of the state
 shortens the replay; events stored in an old schema are *upcast* when read, never
 rewritten. A handler keeps a derived ``balances`` table (a read model) up to date
-from the log; drop it and the log rebuilds it.
+from the log; drop it and the log rebuilds it. :func:`rebuild_scenario` runs all of
+it on one account, as the chapter's widget shows it.
 """
 
 from __future__ import annotations
@@ -15,14 +16,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import pandas as pd
-
-from . import _check, _view
-from .transactions import Crash, connect, frame_table, transaction
-
-# --------------------------------------------------------------------------
-# Model
-# --------------------------------------------------------------------------
+from widgets import _check
+from widgets._sim import Crash, connect, transaction
 
 EVENT_SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -58,6 +53,12 @@ DEFAULT_CURRENCY = "EUR"
 
 @dataclass(frozen=True)
 class Event:
+    """One stored event: its stream, its version in the stream, its type, schema version and data.
+
+    >>> Event("acc", 1, "opened", 2, {"owner": "Ada"}).type
+    'opened'
+    """
+
     stream: str
     version: int
     type: str
@@ -67,7 +68,11 @@ class Event:
 
 @dataclass(frozen=True)
 class Replay:
-    """State rebuilt from the log: where it came from and how many events were read."""
+    """State rebuilt from the log: where it came from and how many events were read.
+
+    >>> Replay({"balances": {}}, version=3, events_read=1, from_snapshot=2, upcast=0).events_read
+    1
+    """
 
     state: dict
     version: int
@@ -93,7 +98,12 @@ def _money(event: Event) -> tuple[str, int]:
 
 
 def apply(state: dict, event: Event) -> dict:
-    """Fold one (current-schema) event into an account's state: balances in cents per currency."""
+    """Fold one (current-schema) event into an account's state: balances in cents per currency.
+
+    >>> withdrawn = Event("acc", 2, "withdrawn", 2, {"amount": 300, "currency": "EUR"})
+    >>> apply({"owner": "Ada", "balances": {}}, withdrawn)
+    {'owner': 'Ada', 'balances': {'EUR': -300}}
+    """
     if event.type == "opened":
         return {"owner": event.data["owner"], "balances": {}}
     currency, cents = _money(event)
@@ -116,9 +126,11 @@ class EventStore:
         self.conn = connect(path, EVENT_SCHEMA)
 
     def close(self) -> None:
+        """Close the store's connection."""
         self.conn.close()
 
     def version(self, stream: str) -> int:
+        """The stream's version: its last event's (0 for an empty stream)."""
         sql = "SELECT COALESCE(MAX(version), 0) FROM events WHERE stream = ?"
         (version,) = self.conn.execute(sql, (stream,)).fetchone()
         return version
@@ -155,7 +167,7 @@ class EventStore:
         return version + len(events)
 
     def read(self, stream: str, after: int = 0) -> list[Event]:
-        """The stream's events after version ``after``, in order, upcast to the current schema."""
+        """The stream's events after version ``after``, in order, as stored (:func:`upcast` reads them)."""
         rows = self.conn.execute(
             "SELECT version, type, schema, data FROM events "
             "WHERE stream = ? AND version > ? ORDER BY version",
@@ -193,6 +205,11 @@ def update_balances(store: EventStore) -> int:
 
     Its position and its updates commit together, so it never counts an event
     twice. Returns how many events it read.
+
+    >>> store = EventStore()
+    >>> load(store, "acc", account_history(4))
+    >>> update_balances(store), update_balances(store), balances(store, "acc")
+    (4, 0, {'EUR': 700})
     """
     conn = store.conn
     conn.executescript(READ_MODEL_SCHEMA)
@@ -214,14 +231,24 @@ def update_balances(store: EventStore) -> int:
 
 
 def balances(store: EventStore, stream: str) -> dict[str, int]:
-    """The read model's balances of a stream, in cents per currency."""
+    """The read model's balances of a stream, in cents per currency.
+
+    >>> balances(EventStore(), "acc")
+    {}
+    """
     store.conn.executescript(READ_MODEL_SCHEMA)
     sql = "SELECT currency, cents FROM balances WHERE stream = ? ORDER BY currency"
     return dict(store.conn.execute(sql, (stream,)).fetchall())
 
 
 def drop_balances(store: EventStore) -> None:
-    """Throw the read model away (a bug was found in it, say); :func:`update_balances` rebuilds it."""
+    """Throw the read model away (a bug was found in it, say); :func:`update_balances` rebuilds it.
+
+    >>> store = EventStore()
+    >>> load(store, "acc", account_history(4))
+    >>> update_balances(store), drop_balances(store), balances(store, "acc"), update_balances(store)
+    (4, None, {}, 4)
+    """
     store.conn.executescript("DROP TABLE IF EXISTS balances; DROP TABLE IF EXISTS handler_position;")
 
 
@@ -248,7 +275,13 @@ def account_history(n_events: int, old_events: int = 0) -> list[tuple[str, dict,
 
 def load(store: EventStore, stream: str, history: list[tuple[str, dict, int]], snapshot_at: int = 0) -> None:
     """Append a history, one transaction per run of events in one schema, with a snapshot
-    taken after event ``snapshot_at`` (0: none)."""
+    taken after event ``snapshot_at`` (0: none).
+
+    >>> store = EventStore()
+    >>> load(store, "acc", account_history(5), snapshot_at=3)
+    >>> store.version("acc"), store.replay("acc").events_read
+    (5, 2)
+    """
     _check.integer("snapshot_at", snapshot_at, 0, len(history))
     for start, end in ((0, snapshot_at), (snapshot_at, len(history))):
         for schema, events in itertools.groupby(history[start:end], key=lambda event: event[2]):
@@ -257,70 +290,53 @@ def load(store: EventStore, stream: str, history: list[tuple[str, dict, int]], s
             store.snapshot(stream)
 
 
-# --------------------------------------------------------------------------
-# View
-# --------------------------------------------------------------------------
+#: How many of the log's first events :func:`rebuild_scenario` keeps, as stored and as read.
+SHOWN_EVENTS = 6
 
 
-def _money_text(balances: dict[str, int]) -> str:
-    return ", ".join(f"{currency} {cents / 100:.2f}" for currency, cents in balances.items()) or "0"
+@dataclass(frozen=True)
+class Rebuild:
+    """One account's log rebuilt every way: replayed from the start and from the snapshot, and its
+    balances table kept up to date by the handler, then dropped and rebuilt from the log.
 
-
-def event_sourcing_view() -> _view.Interactive:
-    """An account as an event log in SQLite: replay from the start or a snapshot, upcast old events,
-    and drop the balances table to see the log rebuild it.
-
-    >>> "Events read to rebuild" in event_sourcing_view().view.value
-    True
+    >>> rebuild_scenario(4).reread
+    4
     """
-    controls = {
-        "events": _view.control("IntSlider", "Events in the log", min=1, max=500, value=20),
-        "snapshot_at": _view.control("IntSlider", "Snapshot after event", min=0, max=500, value=0),
-        "old_events": _view.control("IntSlider", "First events in v1", min=0, max=500, value=0),
-    }
 
-    def render(v: _view.Values) -> str:
-        if v["snapshot_at"] > v["events"] or v["old_events"] > v["events"]:
-            raise ValueError(
-                f"Snapshot after event ({v['snapshot_at']}) and First events in v1 ({v['old_events']}) "
-                f"must be at most Events in the log ({v['events']})"
-            )
-        store = EventStore(":memory:")
-        try:
-            load(store, "account", account_history(v["events"], v["old_events"]), v["snapshot_at"])
-            full = store.replay("account", use_snapshot=False)
-            fast = store.replay("account")
-            shown = store.read("account")[:6]
-            update_balances(store)
-            table = balances(store, "account")
-            drop_balances(store)
-            reread = update_balances(store)
-            rebuilt = balances(store, "account")
-        finally:
-            store.close()
-        rows = [
-            ("Events in the log (append-only)", f"{v['events']}"),
-            ("Events read to rebuild, from the start", f"{full.events_read}"),
-            ("Events read to rebuild, from the snapshot",
-             f"{fast.events_read} (snapshot at event {fast.from_snapshot})"
-             if fast.from_snapshot else "no snapshot"),
-            ("Old v1 events upcast on read", f"{full.upcast}"),
-            ("Balance, replayed from the start", _money_text(full.state["balances"])),
-            ("Balance, replayed from the snapshot", _money_text(fast.state["balances"])),
-            ("Balances table, kept up to date by a handler", _money_text(table)),
-            (f"Balances table dropped, rebuilt from {reread} events", _money_text(rebuilt)),
-        ]
-        log = pd.DataFrame(
-            [{"event #": e.version, "type": e.type, "stored (schema)": f"v{e.schema}: {json.dumps(e.data)}",
-              "read as": f"v{upcast(e).schema}: {json.dumps(upcast(e).data)}"} for e in shown]
-        )
-        return _view.table_html(rows, caption="Rebuilding an account by replay") + frame_table(
-            log, f"The first {len(shown)} events: stored, and read"
-        )
+    events: int  # events in the log
+    full: Replay  # replayed from the first event
+    fast: Replay  # replayed from the snapshot (as ``full`` if there is none)
+    first: tuple[tuple[Event, Event], ...]  # the first SHOWN_EVENTS events: as stored, and as read (upcast)
+    kept: dict[str, int]  # the balances table the handler kept up to date, in cents per currency
+    reread: int  # events the handler read to rebuild the dropped table
+    rebuilt: dict[str, int]  # the rebuilt balances table
 
-    presets = {
-        "Replay from the start": {"events": 20, "snapshot_at": 0, "old_events": 0},
-        "Snapshot after event 15": {"events": 20, "snapshot_at": 15, "old_events": 0},
-        "Old v1 deposits, upcast on read": {"events": 20, "snapshot_at": 0, "old_events": 6},
-    }
-    return _view.Interactive(render, controls, presets, principal="Scenario")
+
+def rebuild_scenario(events: int = 20, snapshot_at: int = 0, old_events: int = 0) -> Rebuild:
+    """Load :func:`account_history` (``events`` events, the first ``old_events`` deposits in schema 1)
+    with a snapshot after event ``snapshot_at`` (0: none) into a store in memory, and rebuild it every way.
+
+    >>> run = rebuild_scenario(20, snapshot_at=15)
+    >>> run.full.events_read, run.fast.events_read, run.fast.state == run.full.state
+    (20, 5, True)
+    >>> run.kept == run.rebuilt == {"EUR": 4700}, run.reread
+    (True, 20)
+    >>> rebuild_scenario(20, snapshot_at=21)
+    Traceback (most recent call last):
+    ValueError: snapshot_at must be an integer in [0, 20], got 21
+    """
+    n = _check.integer("events", events, 1, 10_000)
+    _check.integer("snapshot_at", snapshot_at, 0, n)
+    _check.integer("old_events", old_events, 0, n)
+    stream, store = "account", EventStore(":memory:")
+    try:
+        load(store, stream, account_history(n, old_events), snapshot_at)
+        full, fast = store.replay(stream, use_snapshot=False), store.replay(stream)
+        first = tuple((event, upcast(event)) for event in store.read(stream)[:SHOWN_EVENTS])
+        update_balances(store)
+        kept = balances(store, stream)
+        drop_balances(store)
+        reread = update_balances(store)
+        return Rebuild(n, full, fast, first, kept, reread, balances(store, stream))
+    finally:
+        store.close()

@@ -1,28 +1,21 @@
-"""Back-of-envelope capacity estimates: requests, storage and hosts from a few numbers.
+"""Capacity's model: back-of-envelope requests, storage and hosts from a few numbers.
 
-The *model* (:func:`estimate`, :func:`human_count`, :func:`human_bytes`,
-:data:`PRESETS`) is plain Python; the *view* (:func:`calculator`) puts sliders
-on it and draws how the load grows with the number of users.
+:func:`estimate`, :func:`load_curve`, :func:`human_count`, :func:`human_bytes` and the
+scenarios :data:`PRESETS`; plain Python, no view code (the calculator is in :mod:`.views`).
 """
 
 from __future__ import annotations
 
-import html
+import inspect
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
-
-from widgets import _check, _view
+from widgets import _check
 
 SECONDS_PER_DAY = 86_400
 HOURS_PER_DAY = 24
-
-# ---------------------------------------------------------------- model
-
 
 @dataclass(frozen=True)
 class Estimate:
@@ -94,6 +87,10 @@ def estimate(
         # Any load needs a host, even one so small that the division underflows to 0.
         hosts=None if load is None else max(_ceil(load), int(peak > 0)),
     )
+
+
+#: The parameters :func:`estimate` takes, in order.
+_PARAMETERS = tuple(inspect.signature(estimate).parameters)
 
 
 def _scaled(name: str, x: float, base: int, units: tuple[str, ...]) -> str:
@@ -213,124 +210,56 @@ PRESETS: dict[str, Preset] = {
     ),
 }
 
-# ---------------------------------------------------------------- view
 
-#: The calculator's controls: name (a parameter of estimate) -> (widget class, label, options).
-_CONTROLS: dict[str, tuple[str, str, dict[str, Any]]] = {
-    "daily_active_users": ("FloatLogSlider", "Daily active users", {"min": 3, "max": 10, "step": 0.1}),
-    "requests_per_user_per_day": (
-        "FloatLogSlider", "Requests per user a day", {"min": -1, "max": 4, "step": 0.1}
-    ),
-    "peak_factor": ("FloatSlider", "Peak / average", {"min": 1, "max": 30, "step": 0.1}),
-    "write_fraction": ("FloatSlider", "Fraction that write", {"min": 0, "max": 1, "step": 0.01}),
-    "bytes_per_write": ("FloatText", "Bytes per write", {}),
-    "retention_days": ("IntSlider", "Retention (days)", {"min": 0, "max": 3650}),
-    "replication_factor": ("IntSlider", "Replicas", {"min": 1, "max": 5}),
-    "per_host_qps": ("FloatLogSlider", "Requests/s per host", {"min": 1, "max": 6, "step": 0.1}),
-    "target_utilization": ("FloatSlider", "Target utilization", {"min": 0.1, "max": 1, "step": 0.05}),
-}
+def matching_preset(values: Mapping[str, Any]) -> Preset | None:
+    """The preset whose values ``values`` holds (to 1e-9 relative), if any.
 
-#: The chart's x axis: daily active users, 8 points a decade.
-_USERS = np.logspace(3, 10, 57)
-
-
-def _matching_preset(values: Mapping[str, Any]) -> Preset | None:
-    """The preset whose values the controls hold, if any."""
+    >>> matching_preset(PRESETS["Twitter 2013: 500 million tweets a day"].values).source[:15]
+    'Raffi Krikorian'
+    >>> matching_preset({**PRESETS["Twitter 2013: 500 million tweets a day"].values, "peak_factor": 7}) is None
+    True
+    """
     for preset in PRESETS.values():
-        if all(math.isclose(values[k], v, rel_tol=1e-9) for k, v in preset.values.items()):
+        if all(k in values and _close(values[k], v) for k, v in preset.values.items()):
             return preset
     return None
 
 
-def _table(result: Estimate, values: Mapping[str, Any]) -> str:
-    per_day, total = result.storage_bytes_per_day, result.storage_bytes_total
-    days = values["retention_days"]
-    rows = [
-        ("Requests per day", f"{human_count(result.requests_per_day)} req/day"),
-        ("Requests per hour", f"{human_count(result.requests_per_hour)} req/h"),
-        ("Average load", f"{human_count(result.average_qps)} req/s"),
-        (f"Peak load ({values['peak_factor']:g} × average)", f"{human_count(result.peak_qps)} req/s"),
-        ("Writes per day", f"{human_count(result.writes_per_day)} writes/day"),
-        ("Storage per day, decimal (SI)", f"{human_bytes(per_day)}/day"),
-        ("Storage per day, binary (IEC)", f"{human_bytes(per_day, binary=True)}/day"),
-        (f"Storage for {days:g} days, decimal (SI)", human_bytes(total)),
-        (f"Storage for {days:g} days, binary (IEC)", human_bytes(total, binary=True)),
-    ]
-    if result.hosts is not None:
-        rows.append((f"Hosts at {values['target_utilization']:.0%} utilization", f"{result.hosts:,}"))
-    return _view.table_html(rows, caption="Back-of-envelope estimate")
+def _close(a: Any, b: float) -> bool:
+    try:
+        return math.isclose(a, b, rel_tol=1e-9)
+    except TypeError:  # not a number: no preset holds it
+        return False
 
 
-def _positive(ys: list[float | None]) -> np.ndarray:
-    """Values for a log axis: zeros and missing values become gaps."""
-    array = np.array([np.nan if y is None else y for y in ys], dtype=float)
-    return np.where(array > 0, array, np.nan)
+@dataclass(frozen=True)
+class LoadCurve:
+    """Peak load and hosts of one service shape at each number of daily active users."""
+
+    users: tuple[float, ...]
+    peak_qps: tuple[float, ...]
+    hosts: tuple[int | None, ...]
 
 
-def _tick_label(value: float, _position: float | None = None) -> str:
-    """Axis labels in the table's words ("10 k", "1 B"), not mathtext powers of ten (slow to draw)."""
-    return human_count(value) if value >= 1 else f"{value:g}"
+def load_curve(values: Mapping[str, Any], users: Iterable[float]) -> LoadCurve:
+    """:func:`estimate` with the parameters ``values`` as ``daily_active_users`` runs over ``users``.
 
-
-class _LoadChart:
-    """Peak load and hosts against users, log-log: one figure, its artists updated in place.
-
-    Cheap to redraw (text dominates the cost): fixed margins instead of a layout pass,
-    no minor ticks, few plain-text tick labels.
+    >>> curve = load_curve({"requests_per_user_per_day": 10, "per_host_qps": 1000}, [8.64e6, 8.64e7])
+    >>> curve.peak_qps, curve.hosts
+    ((1000.0, 10000.0), (1, 10))
     """
-
-    def __init__(self) -> None:
-        self.figure = _view.new_figure()
-        self.figure.set_layout_engine(None)  # no layout pass: the margins below are fixed
-        ax = self.axes = self.figure.add_axes((0.12, 0.16, 0.84, 0.81))
-        ax.set(xscale="log", yscale="log", xlim=(_USERS[0], _USERS[-1]))
-        ax.set(xlabel="daily active users", ylabel="per second / hosts")
-        for axis in (ax.xaxis, ax.yaxis):
-            axis.set_major_formatter(FuncFormatter(_tick_label))
-            axis.set_minor_locator(NullLocator())
-        ax.yaxis.set_major_locator(LogLocator(numticks=6))  # every other decade on wide ranges
-        ax.grid(True, alpha=0.3)
-        blue, orange = _view.PALETTE[0], _view.PALETTE[1]
-        (self.peak,) = ax.plot(_USERS, _USERS, color=blue, label="peak requests/s")
-        (self.hosts,) = ax.plot(_USERS, _USERS, color=orange, label="hosts")
-        (self.peak_here,) = ax.plot([], [], "o", color=blue, clip_on=False)
-        (self.hosts_here,) = ax.plot([], [], "s", color=orange, clip_on=False)
-        ax.legend(loc="upper left")
-
-    def html(self, values: Mapping[str, Any], result: Estimate) -> str:
-        curve = [estimate(**{**values, "daily_active_users": u}) for u in _USERS]
-        users = [values["daily_active_users"]]
-        self.peak.set_ydata(_positive([e.peak_qps for e in curve]))
-        self.hosts.set_ydata(_positive([e.hosts for e in curve]))
-        self.peak_here.set_data(users, _positive([result.peak_qps]))
-        self.hosts_here.set_data(users, _positive([result.hosts]))
-        self.axes.relim()
-        self.axes.autoscale_view(scalex=False)
-        hosts = "no host count" if result.hosts is None else f"{result.hosts:,} hosts"
-        alt = (
-            "Log-log chart of peak requests per second and hosts needed against daily active "
-            "users from 1 thousand to 10 billion; both grow in proportion to the users (at least "
-            "one host while there is any load). "
-            f"Marked: {human_count(users[0])} users, {human_count(result.peak_qps)} requests/s "
-            f"at peak, {hosts}."
-        )
-        return _view.figure_html(self.figure, alt)
-
-
-def calculator() -> _view.Interactive:
-    """The back-of-envelope calculator: presets, live controls, result table and chart."""
-    controls = {name: _view.control(kind, label, **opts) for name, (kind, label, opts) in _CONTROLS.items()}
-    chart = _LoadChart()
-
-    def render(values: dict[str, Any]) -> str:
-        result = estimate(**values)
-        preset = _matching_preset(values)
-        about = (
-            f"<p><b>Source:</b> {html.escape(preset.source)}<br>{html.escape(preset.note)}</p>"
-            if preset
-            else ""
-        )
-        return _table(result, values) + about + chart.html(values, result)
-
-    presets = {name: preset.values for name, preset in PRESETS.items()}
-    return _view.Interactive(render, controls, presets, principal="Scenario")
+    points = tuple(users) if isinstance(users, Iterable) and not isinstance(users, (str, bytes)) else ()
+    if not points:
+        raise ValueError(f"users must be a non-empty sequence of user counts, got {users!r}")
+    if not isinstance(values, Mapping):
+        raise ValueError(f"values must be a mapping of estimate's parameters, got {values!r}")
+    unknown = sorted(set(values) - set(_PARAMETERS))
+    if unknown:
+        raise ValueError(f"values must name only parameters of estimate, got {', '.join(unknown)}")
+    shape = {name: value for name, value in values.items() if name != "daily_active_users"}
+    curve = [estimate(u, **shape) for u in points]
+    return LoadCurve(
+        users=tuple(float(u) for u in points),
+        peak_qps=tuple(e.peak_qps for e in curve),
+        hosts=tuple(e.hosts for e in curve),
+    )
