@@ -472,7 +472,7 @@ PRESET_FIGURES = {
         "Leap year (366 days), month = year/12": ["8.78 hours"],
     },
     "composite": {
-        "Redundant app and DB tiers, one LB (the SPOF)": ["right'>99.9%</td>", "8.78 hours",
+        "Redundant app and DB tiers, one LB (the SPOF)": ["nowrap'>99.9%</td>", "8.78 hours",
                                                           "weakest tier: load balancers."],
         "Redundant everything (two LBs)": ["weakest tier: none, all equal."],  # each tier 1e-6
         "Two of three app servers needed (capacity)": ["need 2 of 3 × 99%"],

@@ -21,8 +21,10 @@
     if (element.getAttribute("aria-label") !== text) element.setAttribute("aria-label", text);
   }
 
-  // Name every slider handle and Play/Pause/Stop/Repeat button in root (itself included).
+  // Name every slider handle and Play/Pause/Stop/Repeat button in root (itself included), and drop the
+  // "null" tooltips the renderer gives labels that have none.
   function nameControls(root) {
+    root.querySelectorAll(".widget-label[title='null']").forEach(function (label) { label.removeAttribute("title"); });
     var found = root.matches(NAMED) ? [root] : [];
     root.querySelectorAll(NAMED).forEach(function (element) { found.push(element); });
     found.forEach(function (widget) {

@@ -23,15 +23,20 @@ from typing import Any
 
 import ipywidgets as w
 
+from .tables import number_text as table_number
+
 Values = dict[str, Any]
 
-#: Shown only on the static site: the book's stylesheet un-hides ``.needs-kernel``.
+#: Shown only on the static site, right under the principal control (the book's stylesheet un-hides
+#: ``.needs-kernel`` and hides the live controls, class ``kernel-only``, which need Python).
 KERNEL_NOTE = (
-    '<div class="needs-kernel" style="display:none">'
-    "The dropdown above works on this page. The other controls recompute in "
-    "Python: launch this page on Binder or open it in JupyterLab to use them."
+    '<div class="needs-kernel" role="note" style="display:none">'
+    "<b>The menu above switches between worked settings.</b> To set your own values, launch this chapter "
+    "on Binder (the rocket button at the top of the page) or download the notebook (the download button) "
+    "for JupyterLab."
     "</div>"
 )
+KERNEL_ONLY = "kernel-only"
 
 #: Width of the controls' labels, so every control lines up.
 _STYLE = {"description_width": "11em"}
@@ -55,7 +60,30 @@ def control(kind: str, description: str, **kwargs: Any) -> w.ValueWidget:
     cls = getattr(w, kind)
     if "continuous_update" in cls.class_trait_names():
         kwargs.setdefault("continuous_update", False)
+    kwargs.setdefault("tooltip", description)  # the full label on hover, however narrow the column
     return cls(description=description, style=_STYLE, layout=_LAYOUT, **kwargs)
+
+
+def shown_value(control: w.ValueWidget) -> str:
+    """A control's value as the reader sees it: an option's label, yes/no, a number with commas.
+
+    >>> shown_value(w.IntSlider(value=1500, max=2000)), shown_value(w.Checkbox(value=True))
+    ('1,500', 'yes')
+    """
+    if hasattr(control, "options"):
+        return str(control.label)
+    value = control.value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return table_number(value)
+    return str(value) if str(value).strip() else "blank"
+
+
+def settings_html(controls: Mapping[str, w.ValueWidget]) -> str:
+    """The settings a view was computed with, one "label: value" each, so a view states its parameters."""
+    items = " · ".join(f"{html.escape(c.description)}: <b>{html.escape(shown_value(c))}</b>" for c in controls.values())
+    return f'<p class="view-settings" style="margin:0.2em 0 0.4em">Settings: {items}</p>' if items else ""
 
 
 def controls(spec: Mapping[str, tuple[str, str, Mapping[str, Any]]]) -> dict[str, w.ValueWidget]:
@@ -65,7 +93,7 @@ def controls(spec: Mapping[str, tuple[str, str, Mapping[str, Any]]]) -> dict[str
 
 def linked_choice(description: str, names: list[str], views: list[w.Widget]) -> tuple[w.Dropdown, w.Stack]:
     """A dropdown and a stack of views, linked in the browser: it switches views with no kernel."""
-    dropdown = w.Dropdown(options=names, description=description, style=_STYLE, layout=_LAYOUT)
+    dropdown = w.Dropdown(options=names, description=description, tooltip=description, style=_STYLE, layout=_LAYOUT)
     stack = w.Stack(children=views, selected_index=0)
     w.jslink((dropdown, "index"), (stack, "selected_index"))
     return dropdown, stack
@@ -77,8 +105,9 @@ def player(frames: list[str], interval_ms: int = 1000, label: str = "Step") -> w
     Plays on the static site (the Play widget ticks in the front end) and in JupyterLab.
     """
     last = len(frames) - 1
-    play = w.Play(min=0, max=last, interval=interval_ms, description="Play", tooltip="Play / pause")
-    step = w.IntSlider(min=0, max=last, description=label, readout=True, style={"description_width": "4em"})
+    play = w.Play(min=0, max=last, interval=interval_ms, description="Play", tooltip="Play / pause", show_repeat=False)
+    step = w.IntSlider(min=0, max=last, description=label, tooltip=label, readout=True,
+                       style={"description_width": "4em"})
     stack = w.Stack(children=[w.HTML(frame) for frame in frames], selected_index=0)
     w.jslink((play, "value"), (step, "value"))
     w.jslink((step, "value"), (stack, "selected_index"))
@@ -106,8 +135,8 @@ class Interactive(w.VBox):
     """Presets in a browser-linked stack, plus live controls that re-render it.
 
     ``render(values) -> str`` turns the controls' values into the view's HTML.
-    ``presets`` maps each preset's name to the control values it sets; a preset
-    may leave a control out (it keeps its current value).
+    ``presets`` maps each preset's name to the control values it sets: every live control, so
+    that each precomputed view states the settings it was computed with.
     """
 
     def __init__(
@@ -125,15 +154,16 @@ class Interactive(w.VBox):
         views = []
         for name in self.presets:
             self._apply(self.presets[name])
-            views.append(w.HTML(self.render(self.values)))
+            views.append(w.HTML(self._html()))
         self.principal, self.stack = linked_choice(principal, list(self.presets), views)
         self._apply(self.presets[self.principal.value])
         self.principal.observe(self._on_preset, names="value")
         for control in self.controls.values():
             control.observe(self._on_control, names="value")
+            control.add_class(KERNEL_ONLY)
         live = list(self.controls.values())
         note = [w.HTML(KERNEL_NOTE)] if live else []
-        super().__init__(children=[self.principal, self.stack, *note, *live, self.error])
+        super().__init__(children=[self.principal, *note, self.stack, *live, self.error])
 
     def __repr__(self) -> str:
         # Short and stable: notebooks store it as the cell's text output, which nbval compares.
@@ -157,10 +187,14 @@ class Interactive(w.VBox):
         finally:
             self._updating = False
 
+    def _html(self) -> str:
+        """The view for the controls' values: the settings it shows, then what ``render`` draws."""
+        return settings_html(self.controls) + self.render(self.values)
+
     def refresh(self) -> None:
         """Re-render the visible view from the controls; errors go to the error line."""
         try:
-            self.view.value = self.render(self.values)
+            self.view.value = self._html()
             self.error.value = ""
         except Exception as error:  # noqa: BLE001 - a callback must never raise
             self.error.value = error_html(error)

@@ -53,7 +53,8 @@ def render(values: _view.Values) -> str:
     """The rebuild table and the first events of the log, for the controls' values."""
     run = rebuild_scenario(**values)
     return (_view.table(_rows(run), "Rebuilding an account by replay")
-            + _view.table(_log(run), f"The first {len(run.first)} events: stored, and read"))
+            + _view.table(_log(run), f"The first {len(run.first)} events: stored, and read",
+                         code=("stored (schema)", "read as")))
 
 
 def rebuild() -> _view.Interactive:
