@@ -38,9 +38,16 @@
     });
   }
 
+  // A box that scrolls sideways must be reachable by keyboard; a table's scroll box also gets its cue.
   function markScrollable() {
-    document.querySelectorAll(".jupyter-widgets.widget-box:not([tabindex])").forEach(function (box) {
-      if (box.scrollWidth > box.clientWidth) box.setAttribute("tabindex", "0");
+    document.querySelectorAll(".jupyter-widgets.widget-box:not([tabindex]), .table-scroll").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth;
+      if (box.classList.contains("table-scroll")) {
+        box.classList.toggle("scrolls", scrolls);
+        if (scrolls) box.setAttribute("tabindex", "0"); else box.removeAttribute("tabindex");
+      } else if (scrolls) {
+        box.setAttribute("tabindex", "0");
+      }
     });
   }
 
@@ -63,6 +70,7 @@
       requestAnimationFrame(function () { pending = false; markScrollable(); });
     }
   }).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ["class"] });
+  window.addEventListener("resize", function () { requestAnimationFrame(markScrollable); });
   nameControls(document.documentElement);
   markScrollable();
 })();

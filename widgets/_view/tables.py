@@ -2,8 +2,9 @@
 
 One style everywhere: a column whose cells are all numbers (with or without a unit) is right-aligned
 under a right-aligned header and never wraps inside a cell; other columns are left-aligned; a
-DataFrame's index and column names never show as extra rows; code and JSON are monospaced. The
-styles are inline, so a table reads the same on the static site and in JupyterLab.
+DataFrame's index and column names never show as extra rows; code and JSON are monospaced; a table
+wider than its column scrolls inside its own container (the static site adds a cue). The styles are
+inline, so a table reads the same on the static site and in JupyterLab.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ def _html_table(caption: str, header: Iterable[str] | None, rows: list[tuple[str
             text = html.escape(value)
             cells += f"<td style='{style}'>{f'<code>{text}</code>' if i in code else text}</td>"
         body.append(f"<tr>{cells}</tr>")
-    return f"<table class='widget-table'>{cap}{head}<tbody>{''.join(body)}</tbody></table>"
+    table_html = f"<table class='widget-table'>{cap}{head}<tbody>{''.join(body)}</tbody></table>"
+    return f"<div class='table-scroll' style='overflow-x:auto;max-width:100%'>{table_html}</div>"
 
 
 def table(data: pd.DataFrame | Sequence[tuple[str, str]], caption: str = "", *,
@@ -89,8 +91,9 @@ def table(data: pd.DataFrame | Sequence[tuple[str, str]], caption: str = "", *,
     row headers when ``index`` is true; the columns named in ``code`` are monospaced.
 
     >>> table([("Peak", "2 req/s")])  # doctest: +NORMALIZE_WHITESPACE
-    "<table class='widget-table'><tbody><tr><th scope='row' style='text-align:left;padding-right:1em'>Peak</th><td
-    style='text-align:right;white-space:nowrap'>2 req/s</td></tr></tbody></table>"
+    "<div class='table-scroll' style='overflow-x:auto;max-width:100%'><table class='widget-table'><tbody><tr><th
+    scope='row' style='text-align:left;padding-right:1em'>Peak</th><td
+    style='text-align:right;white-space:nowrap'>2 req/s</td></tr></tbody></table></div>"
     """
     if not isinstance(data, pd.DataFrame):
         values = [value for _, value in data]

@@ -1,0 +1,77 @@
+"""The built site on a phone (390 x 844): every widget fits its column under every option of its menu,
+and its charts' smallest text is at least 9 CSS px as rendered (tools/phone_check.py measures both).
+
+Also writes a screenshot of every widget, phone and desktop, light and dark, to _build/screenshots/
+for a person to look at before calling a view done.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from phone_check import PHONE, page_fits
+from site_browser import load_widgets
+
+from conftest import ROOT
+from test_site import WIDGET_OUTPUT, WIDGET_PAGES
+
+MIN_TEXT_PX = 9
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def open_page(browser, url: str, viewport: dict, *, dark: bool = False):
+    """The page with its widgets rendered; dark: the reader's system prefers dark (the theme's "auto" mode follows)."""
+    page = browser.new_page(viewport=viewport, color_scheme="dark" if dark else "light")
+    page.goto(url, wait_until="networkidle")
+    load_widgets(page)
+    if dark:
+        page.wait_for_function("document.documentElement.dataset.theme === 'dark'")
+    return page
+
+
+def misfits(page) -> list[str]:
+    """The widgets that do not fit the phone, or whose chart text is too small, in words."""
+    fits = page_fits(page)
+    assert fits, "no widget measured"
+    return [str(fit) for fit in fits if not fit.fits or fit.text_px < MIN_TEXT_PX]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", WIDGET_PAGES)
+def test_every_widget_fits_a_phone_with_legible_charts(browser, site_url: str, path: str) -> None:
+    page = open_page(browser, f"{site_url}/{path}", PHONE)
+    assert misfits(page) == []
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("defect", [
+    ".cell_output .widget-vbox { min-width: 600px; }",  # a widget wider than the column
+    ".cell_output img { max-width: 40% !important; }",  # figures shrunk: their text below 9 px
+])
+def test_phone_check_catches_a_planted_defect(browser, site_url: str, defect: str) -> None:
+    page = open_page(browser, f"{site_url}/chapters/02_interview_flow.html", PHONE)
+    page.add_style_tag(content=defect)
+    assert misfits(page) != []
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", WIDGET_PAGES)
+def test_screenshots_of_every_widget(browser, site_url: str, path: str) -> None:
+    """Phone and desktop, light and dark: one PNG per widget in _build/screenshots/<mode>-<width>/."""
+    written = []
+    for viewport in (PHONE, DESKTOP):
+        for dark in (False, True):
+            folder = SCREENSHOTS / f"{'dark' if dark else 'light'}-{viewport['width']}"
+            folder.mkdir(parents=True, exist_ok=True)
+            page = open_page(browser, f"{site_url}/{path}", viewport, dark=dark)
+            outputs = page.locator(WIDGET_OUTPUT)
+            for index in range(outputs.count()):
+                target = folder / f"{Path(path).stem}-{index}.png"
+                outputs.nth(index).screenshot(path=str(target))
+                written.append(target)
+            page.close()
+    assert written and all(target.stat().st_size > 1_000 for target in written)
