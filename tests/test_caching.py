@@ -616,6 +616,6 @@ def test_strategy_animation_frames_are_small_and_marked():
 def test_hit_ratio_table_follows_the_live_controls():
     widget = views.hit_ratio()
     widget.controls["db_ms"].value = 50
-    assert "51 ms" in widget.view.value  # p99 of a miss: 1 ms cache + 50 ms database
+    assert "51.00 ms" in widget.view.value  # p99 of a miss: 1 ms cache + 50 ms database
     widget.controls["cache_pct"].value = 100
     assert "1.000" in widget.view.value  # every key fits: every policy hits

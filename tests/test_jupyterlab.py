@@ -135,9 +135,17 @@ def jupyterlab(tmp_path_factory):
 
 
 def click_menu(page, menu: str, item: str) -> None:
-    """Choose item in one of JupyterLab's top-level menus."""
+    """Choose item in one of JupyterLab's top-level menus, once JupyterLab enables it.
+
+    A menu item is greyed out (class lm-mod-disabled, which Playwright's own enabled check does not
+    see) until its command applies, e.g. "Run All Cells" until the notebook is the current widget;
+    clicked then, it does nothing, as for a reader. So wait, as a reader would, until it is live (an
+    open menu re-renders when its commands change).
+    """
     page.locator(f'.lm-MenuBar-item:has(.lm-MenuBar-itemLabel:text-is("{menu}"))').click()
-    page.locator(f'.lm-Menu-item:has(.lm-Menu-itemLabel:text-is("{item}"))').click()
+    entry = page.locator(f'.lm-Menu-item:has(.lm-Menu-itemLabel:text-is("{item}"))')
+    expect(entry).not_to_have_class(re.compile(r"\blm-mod-disabled\b"))
+    entry.click()
 
 
 def stored(notebook: Path) -> dict:

@@ -164,7 +164,7 @@ def _first_widget_depth(browser, site_url: str, path: str) -> float:
 def test_notebook_pages_have_launch_download_and_repository_buttons(site: Path, path: str) -> None:
     html = (site / path).read_text(encoding="utf-8")
     notebook = Path(path).with_suffix(".ipynb").as_posix()
-    for launcher in ("mybinder.org/v2/gh/", "colab.research.google.com/github/", "/hub/user-redirect/git-pull"):
+    for launcher in ("mybinder.org/v2/gh/", "colab.research.google.com/github/"):
         assert launcher in html and notebook in html
     download = re.search(rf'href="([^"]*_sources/{re.escape(notebook)})"', html)
     assert download and (site / "_sources" / notebook).is_file()
@@ -219,6 +219,11 @@ def test_capacity_calculator_shows_outline_example_and_switches_preset(browser, 
     for figure in ("10 B req/day", "416.7 M req/h", "115.7 k req/s", "420 million"):
         assert figure in default
     assert "switches between worked settings" in default  # the note says what works on the static site
+    links = seen.widget(calculator).locator(".needs-kernel a")
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [
+        seen.page.locator("a[href*='mybinder.org']").first.get_attribute("href"),
+        "../_sources/chapters/02_interview_flow.ipynb",
+    ]  # the note links to Binder and to the notebook's download
     assert "Settings: Daily active users: 1,000,000,000" in default  # the view states its parameters
     twitter = choose(seen, calculator, 1)
     assert "Twitter" in twitter and "115.7 k req/s" not in twitter

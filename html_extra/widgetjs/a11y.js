@@ -23,8 +23,16 @@
 
   // Name every slider handle and Play/Pause/Stop/Repeat button in root (itself included), and drop the
   // "null" tooltips the renderer gives labels that have none.
+  // The kernel note's links (to Binder, to the notebook) take their addresses from the page's own
+  // launch and download buttons: without one, a link would be no link at all for the keyboard.
+  var LAUNCH = { binder: "a[href*='mybinder.org']", download: "a[href$='.ipynb'][href*='_sources/']" };
+
   function nameControls(root) {
     root.querySelectorAll(".widget-label[title='null']").forEach(function (label) { label.removeAttribute("title"); });
+    root.querySelectorAll("a[data-launch]:not([href])").forEach(function (link) {
+      var source = document.querySelector(LAUNCH[link.dataset.launch]);
+      if (source) link.setAttribute("href", source.getAttribute("href"));
+    });
     var found = root.matches(NAMED) ? [root] : [];
     root.querySelectorAll(NAMED).forEach(function (element) { found.push(element); });
     found.forEach(function (widget) {

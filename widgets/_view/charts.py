@@ -34,11 +34,15 @@ def freeze_layout(fig: Figure) -> None:
 
 
 def fixed_axes(width: float, height: float, rect: tuple[float, float, float, float] = (0, 0, 1, 1), *,
-               axis: bool = False) -> tuple[Figure, Axes]:
-    """A figure with one axes at fixed margins (``rect`` in figure fractions) and no layout pass.
+               margins: tuple[float, float, float, float] | None = None, axis: bool = False) -> tuple[Figure, Axes]:
+    """A figure with one axes at fixed margins and no layout pass: ``rect`` in figure fractions, or
+    ``margins`` (left, bottom, right, top) in inches, which keep their size whatever the figure's.
 
     ``axis=False`` hides the axes (diagrams drawn in data coordinates).
     """
+    if margins is not None:
+        left, bottom, right, top = margins
+        rect = (left / width, bottom / height, 1 - (left + right) / width, 1 - (bottom + top) / height)
     fig = new_figure(width, height)
     fig.set_layout_engine(None)
     ax = fig.add_axes(rect)

@@ -28,12 +28,13 @@ from .tables import number_text as table_number
 Values = dict[str, Any]
 
 #: Shown only on the static site, right under the principal control (the book's stylesheet un-hides
-#: ``.needs-kernel`` and hides the live controls, class ``kernel-only``, which need Python).
+#: ``.needs-kernel`` and hides the live controls, class ``kernel-only``, which need Python). Its links
+#: get their addresses from the page's own launch and download buttons (html_extra/widgetjs/a11y.js).
 KERNEL_NOTE = (
     '<div class="needs-kernel" role="note" style="display:none">'
-    "<b>The menu above switches between worked settings.</b> To set your own values, launch this chapter "
-    "on Binder (the rocket button at the top of the page) or download the notebook (the download button) "
-    "for JupyterLab."
+    "<b>The menu above switches between worked settings.</b> To set your own values, "
+    '<a data-launch="binder">open this chapter on Binder</a> or '
+    '<a data-launch="download">download the notebook</a> for JupyterLab: every control is live there.'
     "</div>"
 )
 KERNEL_ONLY = "kernel-only"
@@ -86,9 +87,24 @@ def settings_html(controls: Mapping[str, w.ValueWidget]) -> str:
     return f'<p class="view-settings" style="margin:0.2em 0 0.4em">Settings: {items}</p>' if items else ""
 
 
+def label_width(labels: list[str]) -> str:
+    """A label column wide enough for the longest label (about 0.55 em a character), 11 em at least.
+
+    >>> label_width(["Step"]), label_width(["Requests per user a day"])
+    ('11em', '13.2em')
+    """
+    return f"{max(11.0, round(0.55 * max(map(len, labels), default=0) + 0.5, 1)):g}em"
+
+
 def controls(spec: Mapping[str, tuple[str, str, Mapping[str, Any]]]) -> dict[str, w.ValueWidget]:
-    """Controls declared as data: name -> (widget class, label, options), built by :func:`control`."""
-    return {name: control(kind, label, **options) for name, (kind, label, options) in spec.items()}
+    """Controls declared as data: name -> (widget class, label, options), built by :func:`control`,
+    their labels in one column wide enough for the longest, so no label is cut."""
+    width = label_width([label for _, label, _ in spec.values()])
+    built = {name: control(kind, label, **options) for name, (kind, label, options) in spec.items()}
+    for built_control in built.values():
+        built_control.style.description_width = width
+        built_control.layout.width = f"calc({width} + 19em)"
+    return built
 
 
 def linked_choice(description: str, names: list[str], views: list[w.Widget]) -> tuple[w.Dropdown, w.Stack]:
@@ -107,7 +123,7 @@ def player(frames: list[str], interval_ms: int = 1000, label: str = "Step") -> w
     last = len(frames) - 1
     play = w.Play(min=0, max=last, interval=interval_ms, description="Play", tooltip="Play / pause", show_repeat=False)
     step = w.IntSlider(min=0, max=last, description=label, tooltip=label, readout=True,
-                       style={"description_width": "4em"})
+                       style={"description_width": f"{0.55 * len(label) + 0.5:.1f}em"})
     stack = w.Stack(children=[w.HTML(frame) for frame in frames], selected_index=0)
     w.jslink((play, "value"), (step, "value"))
     w.jslink((step, "value"), (stack, "selected_index"))

@@ -45,14 +45,16 @@ def _heads(ax: Axes, segments: list, head: float) -> list:
 
 def draw_sequence(ax: Axes, lanes: Mapping[str, float], arrows: Sequence[Arrow], *, top: float, bottom: float,
                   names_y: float, boxed: bool = False, fontsize: float = 8, label_size: float = 7,
-                  head: float = 0.08) -> None:
+                  head: float = 0.08, names_ha: Mapping[str, str] | None = None) -> None:
     """Draw lifelines at each lane's x from ``top`` down to ``bottom``, the lane names at ``names_y``
-    (in rounded boxes if ``boxed``), and the arrows with their labels. Set the axes' limits first."""
+    (in rounded boxes if ``boxed``; centred on the lifeline, or aligned as ``names_ha`` says for a lane:
+    "right" ends its name at the lifeline), and the arrows with their labels. Set the axes' limits first."""
     ax.add_collection(LineCollection([((x, top), (x, bottom)) for x in lanes.values()], colors=LIFELINE,
                                      linewidths=1, linestyles="dotted" if boxed else "solid", zorder=0))
     box = {"boxstyle": "round", "facecolor": "#eeeeee", "edgecolor": "#555555"} if boxed else None
     for name, x in lanes.items():
-        ax.text(x, names_y, name, ha="center", va="center" if boxed else "bottom", fontsize=fontsize,
+        ha = (names_ha or {}).get(name, "center")
+        ax.text(x, names_y, name, ha=ha, va="center" if boxed else "bottom", fontsize=fontsize,
                 fontweight="bold" if boxed else "normal", bbox=box)
     if not arrows:
         return

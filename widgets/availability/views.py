@@ -12,8 +12,10 @@ from fractions import Fraction
 from typing import Any
 
 import networkx as nx
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from widgets import _view
+from widgets._view.tables import number_text
 
 from .model import (
     JULIAN_YEAR_DAYS,
@@ -128,12 +130,11 @@ class _TierChart:
     """Tiers as columns of nodes, every node wired to every node of the next tier; one figure."""
 
     def __init__(self) -> None:
-        self.figure = _view.new_figure(6.4, 3.2)
-        ax = self.axes = self.figure.add_subplot()
-        ax.set_axis_off()
+        # Phone-sized: 4.6 in wide, 10 pt labels (over 9 px on a 340 px column).
+        self.figure, ax = _view.fixed_axes(4.6, 3.0)
+        self.axes = ax
         ax.set_xlim(-0.5, len(_TIERS) - 0.5)
-        ax.set_ylim(-2.5, 3.6)
-        _view.freeze_layout(self.figure)
+        ax.set_ylim(-2.4, 4.2)
 
     def html(self, system: System, alt: str) -> str:
         graph = nx.Graph()  # requests flow left to right, through one node of every tier
@@ -151,9 +152,9 @@ class _TierChart:
         nx.draw_networkx_nodes(graph, pos, ax=ax, node_color=colours, node_size=400, edgecolors="#000000")
         for x, (tier, u) in enumerate(zip(system.tiers, system.tier_unavailability)):
             text, style = f"{tier.name}\n{_short_percent(u)}", {}  # few glyphs: text is most of the time
-            if x in system.weakest:
-                text, style = f"weakest: {text}", {"color": _view.PALETTE[3], "fontweight": "bold"}
-            ax.text(x, 2.5, text, ha="center", va="bottom", fontsize=8, **style)
+            if x in system.weakest:  # in words and bold, not by colour alone
+                text, style = f"{text}\nweakest", {"color": _view.PALETTE[3], "fontweight": "bold"}
+            ax.text(x, 4.05, text, ha="center", va="top", fontsize=10, linespacing=1.15, **style)
         return _view.figure_html(self.figure, alt)
 
 
@@ -185,7 +186,8 @@ def _composite_html(chart: _TierChart, v: _view.Values) -> str:
     weakest = ", ".join(system.tiers[i].name.lower() for i in system.weakest) or "none, all equal"
     alt = (
         f"Diagram: {v['lbs']} load balancer(s) feed {v['apps']} app server(s) "
-        f"(at least {v['need']} needed), which feed {v['dbs']} database replica(s). "
+        f"(at least {v['need']} needed), which feed {v['dbs']} database replica(s); each tier is labelled "
+        f"with its availability, the weakest in bold and marked weakest. "
         f"End-to-end availability {total}; weakest tier: {weakest}."
     )
     return chart.html(system, alt) + _view.table(rows, "Availability (nodes fail independently)")
@@ -208,35 +210,87 @@ def composite() -> _view.Interactive:
 
 WINDOW_DAYS = 30
 
+#: Log sliders' readout (a d3-format): two significant digits, thousands commas, never an exponent
+#: ("100", "0.050", "1,000,000"); two digits tell apart every step of a tenth of a decade.
+_LOG_READOUT = ",.2r"
+
 _BUDGET_CONTROLS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "slo": ("Text", "SLO (%)", {"value": "99"}),
     "rate": ("FloatLogSlider", "Requests / second",
-             {"value": 100, "base": 10, "min": -1, "max": 5, "readout_format": ".3g"}),
+             {"value": 100, "base": 10, "min": -1, "max": 5, "readout_format": _LOG_READOUT}),
     "failing": ("FloatLogSlider", "Failing requests (%)",
-                {"value": 0.05, "base": 10, "min": -3, "max": 1, "readout_format": ".3g"}),
+                {"value": 0.05, "base": 10, "min": -3, "max": 1, "readout_format": _LOG_READOUT}),
 }
 
 _BUDGET_PRESETS = {f"SLO {s}%": {"slo": s, "rate": 100.0, "failing": 0.05} for s in ("99", "99.9", "99.95", "99.99")}
 
 
+#: The burn chart's y axis stops here (%): a steeper line leaves through the top, as it should.
+_BURN_AXIS_MAX = 1000.0
+
+
 class _BurnChart:
-    """Budget used over the window at the current burn rate: one line, moved in place."""
+    """Budget used over the window at the current burn rate: one line, moved in place.
+
+    Phone-sized (4.6 in wide, no text under 9 pt); the y axis follows the line (at least 120 %, so the
+    labelled whole-budget line always shows; at most :data:`_BURN_AXIS_MAX` %).
+    """
 
     def __init__(self) -> None:
-        self.figure = _view.new_figure(6.4, 2.8)
-        ax = self.axes = self.figure.add_subplot()
+        width, height = 4.6, 2.8
+        margins = (0.78, 0.5, 0.12, 0.34)  # left, bottom, right, top in inches: tick labels up to "1,000"
+        self.figure, ax = _view.fixed_axes(width, height, margins=margins, axis=True)
+        self.axes = ax
         (self.line,) = ax.plot([0, WINDOW_DAYS], [0, 0], color=_view.PALETTE[0], linewidth=2)
-        ax.axhline(100, color=_view.PALETTE[3], linestyle="--", linewidth=1)  # all of the budget
-        ax.set(xlim=(0, WINDOW_DAYS), ylim=(0, 200), xticks=range(0, WINDOW_DAYS + 1, 10), yticks=(0, 100, 200))
-        ax.set_xlabel(f"day of the {WINDOW_DAYS}-day window")
-        ax.set_ylabel("budget used (%)")
-        ax.set_title(" ", fontsize=10)  # reserve the title's room before the layout is frozen
-        _view.freeze_layout(self.figure)
+        ax.axhline(100, color=_view.PALETTE[3], linestyle="--", linewidth=1.2)
+        self.whole = ax.text(0, 100, "whole budget (100%)", va="bottom", fontsize=9, color="#333333")
+        # The point the title names: the line's end, or where it crosses the whole budget.
+        (self.point,) = ax.plot([], [], "o", color=_view.PALETTE[0], markersize=6, clip_on=False)
+        self.point_label = ax.annotate("", (0, 0), xytext=(0, 0), textcoords="offset points", fontsize=9,
+                                       color="#333333")
+        ax.set(xlim=(0, WINDOW_DAYS), xticks=range(0, WINDOW_DAYS + 1, 10))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10], integer=True))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:,.0f}"))
+        ax.tick_params(labelsize=9)
+        ax.set_xlabel(f"day of the {WINDOW_DAYS}-day window", fontsize=9)
+        ax.set_ylabel("budget used (%)", fontsize=9)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        self.title = ax.set_title(" ", fontsize=10)
 
     def html(self, burn: BudgetBurn, alt: str) -> str:
-        self.line.set_ydata([0, min(100 * burn.burn_rate, 1e6)])  # the axes clip it at 200 %
-        self.axes.set_title(f"burn rate {burn.burn_rate:.3g}×", fontsize=10)  # short titles draw fast
+        rate = burn.burn_rate
+        end = min(100 * rate, 1e6)  # budget used by the window's end, in %
+        self.line.set_ydata([0, end])  # past the axis maximum, the axes clip it
+        top = min(max(120.0, 1.15 * end), _BURN_AXIS_MAX)
+        self.axes.set_ylim(0, top)
+        # The reference line's label sits above it, on the side the burn line keeps clear of.
+        early = burn.exhausted_after is not None and rate > 2
+        self.whole.set(x=WINDOW_DAYS if early else 0.3, ha="right" if early else "left")
+        if burn.exhausted_after is None:  # the end, labelled above and to its left
+            point, label = (WINDOW_DAYS, end), (f"{number_text(end)}%", (-5, 5), "right", "bottom")
+        else:  # the crossing, labelled below and to its right (the line is above there)
+            day = burn.exhausted_after.total_seconds() / 86_400
+            point, label = (day, 100), (f"day {number_text(day)}", (5, -5), "left", "top")
+        self.point.set_data([point[0]], [point[1]])
+        text, offset, ha, va = label
+        self.point_label.set(text=text, ha=ha, va=va)
+        self.point_label.xy, self.point_label.xyann = point, offset
+        self.title.set_text(_burn_title(burn))
         return _view.figure_html(self.figure, alt)
+
+
+def _rate_text(rate: float) -> str:
+    """A burn rate as a plain number (0.05, 1,000, ∞): no exponents."""
+    return "∞" if math.isinf(rate) else number_text(rate)
+
+
+def _burn_title(burn: BudgetBurn) -> str:
+    """'burn rate 0.05×: 5% used by day 30' or 'burn rate 5×: all used by day 6'."""
+    rate = _rate_text(burn.burn_rate)
+    if burn.exhausted_after is None:
+        return f"burn rate {rate}×: {number_text(100 * burn.burn_rate)}% used by day {WINDOW_DAYS}"
+    return f"burn rate {rate}×: all used by day {number_text(burn.exhausted_after.total_seconds() / 86_400)}"
 
 
 def _budget_html(chart: _BurnChart, v: _view.Values) -> str:
@@ -246,19 +300,20 @@ def _budget_html(chart: _BurnChart, v: _view.Values) -> str:
     if burn.exhausted_after is not None:
         verdict = f"budget gone after {human_duration(burn.exhausted_after)}"
     else:
-        verdict = f"{100 * rate:.3g}% of the budget used in {WINDOW_DAYS} days"
+        verdict = f"{number_text(100 * rate)}% of the budget used in {WINDOW_DAYS} days"
     rows = [
         ("SLO", percent_text(slo)),
         (f"Requests in {WINDOW_DAYS} days", f"{burn.budget.requests:,.0f}"),
-        ("Allowed failed requests", f"{failures:,.0f}" if failures >= 10 else f"{failures:.3g}"),
+        ("Allowed failed requests", f"{failures:,.0f}" if failures >= 10 else number_text(failures)),
         ("Allowed downtime (one full outage)", human_duration(burn.budget.downtime)),
         ("Failing now", percent_text(failing)),
-        ("Burn rate (1 = exactly on budget)", f"{rate:.3g}"),
+        ("Burn rate (1 = exactly on budget)", _rate_text(rate)),
         ("Verdict", verdict[0].upper() + verdict[1:]),
     ]
     alt = (
         f"Line chart of error budget used over a {WINDOW_DAYS}-day window at SLO {percent_text(slo)} "
-        f"with {percent_text(failing)} of requests failing: burn rate {rate:.3g}, {verdict}."
+        f"with {percent_text(failing)} of requests failing, against a dashed line at the whole budget "
+        f"(100%): burn rate {_rate_text(rate)}, {verdict}."
     )
     return chart.html(burn, alt) + _view.table(rows, f"Error budget for {WINDOW_DAYS} days")
 

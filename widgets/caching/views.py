@@ -8,27 +8,37 @@ from __future__ import annotations
 
 import functools
 import html
+import math
+from collections.abc import Callable
 
 import ipywidgets as w
 import pandas as pd
 from matplotlib.ticker import MaxNLocator, NullLocator
 
 from widgets import _view
+from widgets._view.tables import number_text
 
 from . import model, strategies
 
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY = _view.PALETTE[:6]
 STALE = "⚠ STALE"
+#: Every figure's width (inches) and smallest text (points): on a phone a figure shrinks to a column of
+#: about 340 CSS px, and 9 pt at 4.6 in (331 SVG units) still renders at 9 px or more there.
+WIDTH_IN, SMALL_PT = 4.6, 9
 
 
 def _ms(x: float) -> str:
-    return f"{x:.3g} ms"
+    """Milliseconds, one format for a whole column: thousands separators and two decimals."""
+    return f"{x:,.2f} ms"
 
 
+_HOLLOW = "fill='none' stroke='{c}' stroke-width='1.5'"
 _SWATCH_MARKS = {  # legend glyph -> SVG shape at the swatch's centre (13, 6)
     "●": "<circle cx='13' cy='6' r='4'/>",
     "■": "<rect x='9' y='2' width='8' height='8'/>",
+    "□": f"<rect x='8.5' y='1.5' width='9' height='9' {_HOLLOW}/>",
     "▲": "<polygon points='13,1 18,10 8,10'/>",
+    "△": f"<polygon points='13,1.5 18,10 8,10' {_HOLLOW}/>",
     "◆": "<polygon points='13,1 18,6 13,11 8,6'/>",
 }
 
@@ -42,7 +52,7 @@ def _swatch(symbol: str, colour: str) -> str:
     line = "" if symbol in _SWATCH_MARKS else (
         f"<line x1='1' y1='6' x2='25' y2='6' stroke-width='2' stroke-dasharray='{dash}' stroke='{colour}'/>"
     )
-    marks = "".join(shape for glyph, shape in _SWATCH_MARKS.items() if glyph in symbol)
+    marks = "".join(shape.format(c=colour) for glyph, shape in _SWATCH_MARKS.items() if glyph in symbol)
     return (f"<svg width='26' height='12' aria-hidden='true' style='vertical-align:middle' fill='{colour}'>"
             f"{line}{marks}</svg>")
 
@@ -50,10 +60,15 @@ def _swatch(symbol: str, colour: str) -> str:
 def _legend(items: list[tuple[str, str, str]]) -> str:
     """A legend in HTML under a chart, (symbol, colour, label) each: free to draw, unlike matplotlib's."""
     entries = "".join(
-        f"<span style='margin-right:1.2em;white-space:nowrap'>{_swatch(symbol, colour)} {html.escape(label)}</span>"
+        f"<span style='margin-right:1.2em;display:inline-block;max-width:100%'>{_swatch(symbol, colour)} {html.escape(label)}</span>"
         for symbol, colour, label in items
     )
     return f"<div style='font-size:85%'>{entries}</div>"
+
+
+def _counted(*counts: int) -> list[tuple[str, int]]:
+    """Dropdown options for counts, labelled with thousands separators (the settings line shows the label)."""
+    return [(f"{n:,}", n) for n in counts]
 
 
 def _log_x(ax, ticks, unit: str = "") -> None:
@@ -76,7 +91,11 @@ _STRATEGY_LEGEND = (
     "<p>Solid arrows are requests, dashed arrows answers. A read that returns an outdated value is "
     f"drawn in vermillion and marked <b>{STALE}</b>.</p>"
 )
-_STRATEGY_FORMATS = {"read ms": _ms, "write ms": _ms, "stale window (s)": "{:g}".format}
+_STRATEGY_FORMATS = {"read ms": _ms, "write ms": _ms, "stale window (s)": number_text}
+#: The frame's layout, in axes fractions of a WIDTH_IN x 3.4 in figure: title, lane names, lifelines from
+#: top to bottom (the first arrow at FIRST_ARROW), the step's note, then what each lane holds.
+_FRAME = {"title": 0.955, "names": 0.865, "top": 0.8, "bottom": 0.3, "note": 0.255, "holds": 0.2}
+FIRST_ARROW, ARROWS_SPAN = 0.76, 0.42
 
 
 def _state_text(step: strategies.Step | None) -> tuple[str, str]:
@@ -93,12 +112,12 @@ def _state_text(step: strategies.Step | None) -> tuple[str, str]:
 
 def _arrows(step: strategies.Step) -> list[_view.Arrow]:
     """The step's messages top to bottom: requests solid, answers dashed, a stale answer in vermillion."""
-    gap = min(0.08, 0.48 / max(len(step.messages) - 1, 1))
+    gap = min(0.08, ARROWS_SPAN / max(len(step.messages) - 1, 1))
     arrows = []
     for k, message in enumerate(step.messages):
         answer = message.receiver == "app" or message.sender == "database"
         colour = VERMILLION if step.stale and message.receiver == "app" else ("#444444" if answer else BLUE)
-        arrows.append(_view.Arrow(message.sender, message.receiver, 0.74 - k * gap, label=message.kind,
+        arrows.append(_view.Arrow(message.sender, message.receiver, FIRST_ARROW - k * gap, label=message.kind,
                                   colour=colour, dashed=answer))
     return arrows
 
@@ -117,32 +136,39 @@ class _SequenceChart:
     """One strategy step as a sequence diagram (app, cache, database), with what each holds afterwards."""
 
     def __init__(self) -> None:
-        self.figure, self.ax = _view.fixed_axes(6, 3)
+        self.figure, self.ax = _view.fixed_axes(WIDTH_IN, 3.4)
         self.ax.set(xlim=(0, 1), ylim=(0, 1))
 
     def _text(self, x: float, y: float, text: str, warn: bool = False, **style) -> None:
+        style.setdefault("fontsize", SMALL_PT)
         self.ax.text(x, y, text, ha="center", color=VERMILLION if warn else "black",
                      fontweight="bold" if warn else "normal", **style)
+
+    def _holds(self, lane: str, text: str, warn: bool = False) -> None:
+        """What a lane holds (or got), under its lifeline."""
+        self._text(_LANE_X[lane], _FRAME["holds"], text, warn, va="top", linespacing=1.15)
 
     def html(self, name: str, index: int, step: strategies.Step | None) -> str:
         """Draw the frame; return it as inline SVG with its alt text."""
         _view.clear(self.ax)
         arrows = [] if step is None else _arrows(step)
-        _view.draw_sequence(self.ax, _LANE_X, arrows, top=0.8, bottom=0.24, names_y=0.86, boxed=True, fontsize=9)
+        _view.draw_sequence(self.ax, _LANE_X, arrows, top=_FRAME["top"], bottom=_FRAME["bottom"],
+                            names_y=_FRAME["names"], boxed=True, fontsize=10, label_size=SMALL_PT)
         cache, db = _state_text(step)
-        self._text(_LANE_X["cache"], 0.17, f"cache holds\n{cache}", va="top", fontsize=7.5)
-        self._text(_LANE_X["database"], 0.17, f"DB holds\n{db}", va="top", fontsize=7.5)
+        self._holds("cache", "cache holds\n" + cache.replace(" (exp.", "\n(exp."))
+        self._holds("database", f"DB holds\n{db}")
         if step is None:
-            self._text(0.5, 0.96, f"{name}: before the first request", va="center", fontsize=9)
+            title = f"{name}:{chr(10) if len(name) > 24 else ' '}before the first request"
+            self._text(0.5, _FRAME["title"], title, va="center", fontsize=10)
             return _view.figure_html(self.figure, f"{name}, start: the cache is empty; the database holds {db}.")
         title = f"t = {step.time_s:g} s: {step.action} → {step.outcome}" + (f"  {STALE}" if step.stale else "")
-        self._text(0.5, 0.96, title, step.stale, va="center", fontsize=9)
+        self._text(0.5, _FRAME["title"], title, step.stale, va="center", fontsize=10)
         if step.returned is not None:
-            got = f"got {step.returned}" + (f"\n{STALE}: latest is {step.latest_value}" if step.stale else "")
-            self._text(_LANE_X["app"], 0.17, got, step.stale, va="top", fontsize=7.5)
+            got = f"got {step.returned}" + (f"\n{STALE}:\nlatest is {step.latest_value}" if step.stale else "")
+            self._holds("app", got, step.stale)
         if step.note:
             lost = "lost" in step.note
-            self._text(0.5, 0.22, ("✗ " if lost else "") + step.note, lost, fontsize=7.5, style="italic")
+            self._text(0.5, _FRAME["note"], ("✗ " if lost else "") + step.note, lost, va="center", style="italic")
         return _view.figure_html(self.figure, _step_alt(name, index, step, cache, db))
 
 
@@ -174,7 +200,7 @@ def strategy_animations() -> _view.Views:
 
 _HIT_CONTROLS = {
     "alpha": ("FloatSlider", "Zipf skew α", {"min": 0, "max": 1.5, "step": 0.05, "value": 0.8}),
-    "n_keys": ("Dropdown", "Keys in the catalogue", {"options": [100, 1000, 10_000], "value": 1000}),
+    "n_keys": ("Dropdown", "Keys in the catalogue", {"options": _counted(100, 1000, 10_000), "value": 1000}),
     "cache_pct": ("FloatLogSlider", "Cache size (% of keys)",
                   {"base": 10, "min": -1, "max": 2, "value": 10, "readout_format": ".3g"}),
     "rate": ("FloatText", "Requests / second", {"value": 10_000}),
@@ -186,40 +212,63 @@ _HIT_PRESETS = {
                                    "cache_ms": 1.0, "db_ms": 10.0}
     for n in (1000, 10_000) for alpha in (0.6, 0.8, 1.0)
 }
-_MARKERS = {  # marker, colour, symbol in the legend
-    "lru": ("o", BLUE, "●"), "fifo": ("s", ORANGE, "■"), "random": ("^", GREEN, "▲"), "lfu": ("D", PURPLE, "◆"),
+_MARKERS = {  # marker, colour, symbol in the legend, size, hollow; drawn in this order
+    # FIFO and RANDOM (often LRU too) coincide: large hollow shapes under small filled ones keep each visible
+    "fifo": ("s", ORANGE, "□", 9, True), "random": ("^", GREEN, "△", 8, True),
+    "lru": ("o", BLUE, "●", 4.5, False), "lfu": ("D", PURPLE, "◆", 5, False),
 }
 _THEORY_STYLE = {  # line style, colour, symbol in the legend, label
     "lru": ("-", "black", "——", "LRU by Che's approximation"),
     "fifo": ("--", "#666666", "– –", "FIFO = RANDOM, approximation"),
     "lfu": (":", PURPLE, "···", "ideal static cache (LFU's limit)"),
 }
-_HIT_LEGEND = _legend([(symbol, c, f"{p.upper()} simulated") for p, (_, c, symbol) in _MARKERS.items()]) + _legend(
+_HIT_LEGEND = _legend(
+    [(_MARKERS[p][2], _MARKERS[p][1], f"{p.upper()} simulated") for p in ("lru", "fifo", "random", "lfu")]
+) + _legend(
     [(symbol, c, label) for _, c, symbol, label in _THEORY_STYLE.values()]
-    + [("|", VERMILLION, "the cache size of the table")]
+    + [("|", VERMILLION, "“table”: the cache size of the table below")]
 )
 _HIT_NOTE = (
     f"<p>Dots: one seeded trace of {model.SIM_REQUESTS:,} requests per setting, hits counted over the "
     f"last {model.SIM_REQUESTS // 2:,} (the first half fills the cache). LFU needs long traces to learn "
     "the popularities: on short ones it stays below its limit.</p>"
 )
-_HIT_FORMATS = {"hit ratio": "{:.3f}".format, "DB requests/s": "{:,.4g}".format, "mean": _ms, "p99": _ms}
+_HIT_FORMATS = {"hit ratio": "{:.3f}".format, "DB requests/s": number_text, "mean": _ms, "p99": _ms}
+HIT_XLIM = (0.4, 60)
 
 
 class _HitRatioChart:
     """Hit ratio against cache size (log x): theory as curves, the simulation as dots, the chosen size marked."""
 
     def __init__(self) -> None:
-        self.figure = _view.new_figure(6.4, 3.2)
+        self.figure = _view.new_figure(WIDTH_IN, 3.1)
         ax = self.figure.add_subplot()
         _log_x(ax, (0.5, 1, 3, 10, 30), "%")
-        ax.set(xlim=(0.4, 60), ylim=(0, 1), yticks=(0, 0.5, 1), xlabel="cache size (% of the keys)",
+        ax.set(xlim=HIT_XLIM, ylim=(0, 1), yticks=(0, 0.5, 1), xlabel="cache size (% of the keys)",
                ylabel="hit ratio")
         ax.grid(True, alpha=0.3)
         self.theory = {p: ax.plot([], [], linestyle=ls, color=c)[0] for p, (ls, c, _, _) in _THEORY_STYLE.items()}
-        self.dots = {p: ax.plot([], [], m, color=c, linestyle="none")[0] for p, (m, c, _) in _MARKERS.items()}
+        self.dots = {
+            p: ax.plot([], [], m, color=c, markersize=size, linestyle="none",
+                       markerfacecolor="none" if hollow else c, markeredgewidth=1.3 if hollow else 1)[0]
+            for p, (m, c, _, size, hollow) in _MARKERS.items()
+        }
         self.chosen = ax.axvline(10, color=VERMILLION, linewidth=1)
+        self.chosen_label = ax.text(10, 1.01, "table: 10%", transform=ax.get_xaxis_transform(), ha="center",
+                                    va="bottom", fontsize=SMALL_PT, color=VERMILLION)
         _view.freeze_layout(self.figure)
+
+    def _mark(self, pct: float) -> None:
+        """The table's cache size: a line, labelled above the axes (an arrow when it is off the axis)."""
+        low, high = HIT_XLIM
+        shown = min(max(pct, low), high)
+        where = math.log(shown / low) / math.log(high / low)
+        self.chosen.set_xdata([pct] * 2)
+        arrow = "← " if pct < low else " →" if pct > high else ""
+        text = f"table: {pct:.3g}%"
+        self.chosen_label.set_text(arrow + text if pct < low else text + arrow)
+        self.chosen_label.set_x(shown)
+        self.chosen_label.set_horizontalalignment("left" if where < 0.12 else "right" if where > 0.88 else "center")
 
     def html(self, v: _view.Values) -> str:
         alpha, n = v["alpha"], v["n_keys"]
@@ -228,7 +277,7 @@ class _HitRatioChart:
         simulated = model.simulated_hit_ratios(n, alpha)
         for policy, line in self.dots.items():
             line.set_data([100 * f for f in model.SIM_FRACTIONS], simulated[policy])
-        self.chosen.set_xdata([v["cache_pct"]] * 2)
+        self._mark(v["cache_pct"])
         at_10 = model.SIM_FRACTIONS.index(0.1)
         sim = ", ".join(f"{p.upper()} {hits[at_10]:.2f}" for p, hits in simulated.items())
         alt = (
@@ -251,7 +300,8 @@ def hit_ratio() -> _view.Interactive:
         size = model.cache_entries(v["cache_pct"], v["n_keys"])
         load = model.predicted_load(size, v["n_keys"], v["alpha"], v["rate"], v["cache_ms"], v["db_ms"])
         caption = (
-            f"Steady state with a cache of {size:,} of {v['n_keys']:,} keys at {v['rate']:,.6g} requests/s. "
+            f"Steady state with a cache of {size:,} of {v['n_keys']:,} keys at {number_text(v['rate'])} "
+            "requests/s. "
             "A hit costs the cache latency, a miss the cache plus the database latency; "
             "mean and p99 come from that two-point mix."
         )
@@ -275,42 +325,78 @@ _TTL_CONTROLS = {
 _TTL_PRESETS = {
     f"{p:.0%} writes": {"write_fraction": p, "rate": 200.0, "load_ms": 20.0, "alpha": 0.8} for p in (0.05, 0.01, 0.2)
 }
-_WRITE_STYLE = {  # marker, line style, colour, symbol in the legend
-    "ttl only": ("o", "-", ORANGE, "—●—"),
-    "invalidate": ("s", "--", BLUE, "–■–"),
-    "write-through": ("^", ":", GREEN, "·▲·"),
+_WRITE_STYLE = {  # marker, line style, colour, symbol in the legend, marker size, hollow
+    # invalidate and write-through often coincide near zero: a large hollow square around a small filled triangle
+    "ttl only": ("o", "-", ORANGE, "—●—", 5, False),
+    "invalidate": ("s", "--", BLUE, "–□–", 8, True),
+    "write-through": ("^", ":", GREEN, "·▲·", 5, False),
 }
-_TTL_LEGEND = _legend([(symbol, colour, f"on a write: {p}") for p, (_, _, colour, symbol) in _WRITE_STYLE.items()])
-_TTL_FORMATS = [*["{:.2f}".format] * len(_WRITE_STYLE), *["{:.3f}".format] * len(_WRITE_STYLE)]
+_TTL_LEGEND = _legend([(style[3], style[2], f"on a write: {p}") for p, style in _WRITE_STYLE.items()])
+#: Lines closer than this share of the y axis everywhere overlap: the figure says so.
+OVERLAP = 0.03
+
+
+def _overlapping(lines: pd.DataFrame, tolerance: float) -> list[list[str]]:
+    """Groups of columns (two or more) that stay within ``tolerance`` of the group's first column."""
+    groups: list[list[str]] = []
+    for name in lines:
+        group = next((g for g in groups if (lines[name] - lines[g[0]]).abs().max() <= tolerance), None)
+        if group is None:
+            groups.append([name])
+        else:
+            group.append(name)
+    return [g for g in groups if len(g) > 1]
+
+
+def _joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 class _StalenessChart:
     """Stale reads (% of reads) against the TTL (log x), one line per way of handling writes."""
 
     def __init__(self) -> None:
-        self.figure = _view.new_figure(6.4, 2.6)
+        self.figure = _view.new_figure(WIDTH_IN, 2.9)
         ax = self.ax = self.figure.add_subplot()
         self.lines = {
-            policy: ax.plot([], [], marker=marker, linestyle=ls, color=colour, label=policy)[0]
-            for policy, (marker, ls, colour, _) in _WRITE_STYLE.items()
+            policy: ax.plot([], [], marker=marker, linestyle=ls, color=colour, label=policy, markersize=size,
+                            markerfacecolor="none" if hollow else colour, markeredgewidth=1.3 if hollow else 1)[0]
+            for policy, (marker, ls, colour, _, size, hollow) in _WRITE_STYLE.items()
         }
+        self.note = ax.text(0.03, 0.95, "", transform=ax.transAxes, ha="left", va="top", fontsize=SMALL_PT)
         _log_x(ax, TTLS)
-        ax.set(xlim=(TTLS[0] / 1.5, TTLS[-1] * 1.5), ylim=(0, 10), xlabel="TTL (s)",
-               ylabel="stale reads (% of reads)")
+        ax.set(xlim=(TTLS[0] / 1.5, TTLS[-1] * 1.5), ylim=(0, 10), xlabel="TTL (s)", ylabel="stale reads (%)")
         ax.yaxis.set_major_locator(MaxNLocator(4))
         ax.grid(True, alpha=0.3)
         _view.freeze_layout(self.figure)
 
+    @staticmethod
+    def _range(lines: pd.DataFrame, count: int) -> str:
+        """Where overlapping lines lie, e.g. "both at most 0.21%"."""
+        most = lines.to_numpy().max()
+        return f"{'both' if count == 2 else 'all'} {f'at most {most:.2g}%' if most else 'at 0%'}"
+
     def html(self, stale_pct: pd.DataFrame) -> str:
         for policy, line in self.lines.items():
             line.set_data(TTLS, stale_pct[policy])
-        self.ax.set_ylim(0, max(1.0, 1.15 * stale_pct.to_numpy().max()))
+        top = max(1.0, 1.15 * stale_pct.to_numpy().max())
+        self.ax.set_ylim(0, top)
+        groups = _overlapping(stale_pct[list(_WRITE_STYLE)], OVERLAP * top)
+        self.note.set_text("\n".join(f"{_joined(g)} overlap:\n{self._range(stale_pct[g], len(g))}" for g in groups))
         worst = stale_pct.max()
         alt = (
             "Stale reads in percent against the TTL from 0.1 to 10 seconds (log scale) for three write "
             "policies. Most stale reads: " + ", ".join(f"{p} {worst[p]:.2g}%" for p in _WRITE_STYLE) + "."
+            + "".join(f" The lines of {_joined(g)} overlap." for g in groups)
         )
         return _view.figure_html(self.figure, alt)
+
+
+def _by_ttl(values: pd.DataFrame, caption: str, fmt: Callable[[float], str]) -> str:
+    """A policy x TTL table (the chart's layout: TTL across), one format for every cell."""
+    shown = values[list(_WRITE_STYLE)].T
+    shown.columns = [f"{t:g} s" for t in TTLS]
+    return _view.table(shown, caption, formats=[fmt] * len(TTLS), index=True)
 
 
 def ttl_staleness() -> _view.Interactive:
@@ -327,13 +413,13 @@ def ttl_staleness() -> _view.Interactive:
             alpha=v["alpha"], n_keys=TTL_KEYS, n_requests=TTL_REQUESTS,
         )
         stale = 100 * runs["stale_fraction"]
-        shown = pd.concat({"stale reads (%)": stale, "hit ratio": runs["hit_ratio"]}, axis=1)
-        shown.index = pd.Index([f"{t:g} s" for t in TTLS], name="TTL")
         caption = (
-            f"{TTL_REQUESTS:,} seeded requests at {v['rate']:,.6g}/s over {TTL_KEYS:,} keys (Zipf {v['alpha']:g}), "
-            f"{v['write_fraction']:.0%} of them writes; a miss takes {v['load_ms']:g} ms to load."
+            f"Stale reads (% of reads) by TTL. {TTL_REQUESTS:,} seeded requests at {number_text(v['rate'])}/s "
+            f"over {TTL_KEYS:,} keys (Zipf {v['alpha']:g}), {v['write_fraction']:.0%} of them writes; a miss "
+            f"takes {v['load_ms']:g} ms to load."
         )
-        return chart.html(stale) + _TTL_LEGEND + _view.table(shown, caption, formats=_TTL_FORMATS, index=True)
+        hits = _by_ttl(runs["hit_ratio"], "Hit ratio by TTL, same run.", "{:.3f}".format)
+        return chart.html(stale) + _TTL_LEGEND + _by_ttl(stale, caption, "{:.2f}".format) + hits
 
     return _view.Interactive(render, _view.controls(_TTL_CONTROLS), _TTL_PRESETS, principal="Workload")
 
@@ -342,8 +428,9 @@ def ttl_staleness() -> _view.Interactive:
 
 COLD_REQUESTS = 20_000
 _COLD_CONTROLS = {
-    "policy": ("Dropdown", "Eviction policy", {"options": list(model.IRM_POLICIES), "value": "lru"}),
-    "n_keys": ("Dropdown", "Keys in the catalogue", {"options": [1000, 10_000], "value": 10_000}),
+    "policy": ("Dropdown", "Eviction policy",
+               {"options": [(policy.upper(), policy) for policy in model.IRM_POLICIES], "value": "lru"}),
+    "n_keys": ("Dropdown", "Keys in the catalogue", {"options": _counted(1000, 10_000), "value": 10_000}),
     "cache_pct": ("FloatLogSlider", "Cache size (% of keys)",
                   {"base": 10, "min": -1, "max": 2, "value": 10, "readout_format": ".3g"}),
     "alpha": ("FloatSlider", "Zipf skew α", {"min": 0, "max": 1.5, "step": 0.05, "value": 0.8}),
@@ -357,7 +444,7 @@ _COLD_PRESETS = {
 _COLD_LEGEND = _legend([
     ("—●—", BLUE, "cold (starts empty)"),
     ("–■–", ORANGE, "warmed (starts with the most popular keys)"),
-    ("···", "black", "steady state (theory)"),
+    ("···", "black", "steady state (theory), labelled “steady”"),
 ])
 
 
@@ -365,13 +452,15 @@ class _WarmUpChart:
     """Hit ratio per window of requests for a cold and a warmed cache, and the steady state by theory."""
 
     def __init__(self) -> None:
-        self.figure = _view.new_figure(6.4, 2.8)
+        self.figure = _view.new_figure(WIDTH_IN, 2.9)
         ax = self.figure.add_subplot()
         (self.cold,) = ax.plot([], [], "o-", color=BLUE, markersize=3)
         (self.warm,) = ax.plot([], [], "s--", color=ORANGE, markersize=3)
-        self.steady = ax.axhline(0, color="black", linestyle=":")
-        ticks = [COLD_REQUESTS * i / 4 for i in range(5)]
-        ax.set_xticks(ticks, [f"{t / 1000:g}k" for t in ticks])
+        self.steady = ax.axhline(0.5, color="black", linestyle=":")
+        self.steady_label = ax.text(1.02, 0.5, "steady", transform=ax.get_yaxis_transform(), ha="left",
+                                    va="center", fontsize=SMALL_PT)
+        ticks = [COLD_REQUESTS * i // 4 for i in range(5)]
+        ax.set_xticks(ticks, [f"{t:,}" for t in ticks])
         ax.set(xlim=(0, COLD_REQUESTS), ylim=(0, 1), yticks=(0, 0.5, 1))
         ax.set(xlabel="requests", ylabel="hit ratio in the window")
         ax.grid(True, alpha=0.3)
@@ -382,6 +471,7 @@ class _WarmUpChart:
         self.cold.set_data(curves["requests"], curves["cold"])
         self.warm.set_data(curves["requests"], curves["warm"])
         self.steady.set_ydata([result.steady] * 2)
+        self.steady_label.set_y(result.steady)
         alt = (
             f"Hit ratio per window of {result.window:,} requests over {COLD_REQUESTS:,} requests for a cold and a "
             f"warmed {v['policy'].upper()} cache of {size:,} of {v['n_keys']:,} keys: the first window's hit "
@@ -442,7 +532,7 @@ class _StampedeChart:
     """Bars from arrival to answer for a sample of the requests, without coalescing (top) and with it."""
 
     def __init__(self) -> None:
-        self.figure = _view.new_figure(6.4, 3.0)
+        self.figure = _view.new_figure(WIDTH_IN, 3.0)
         ax = self.ax = self.figure.add_subplot()
         self.rows_of = {False: range(SHOWN_REQUESTS), True: range(SHOWN_REQUESTS + 1, 2 * SHOWN_REQUESTS + 1)}
         ax.set_yticks([sum(rows) / len(rows) for rows in self.rows_of.values()],

@@ -8,24 +8,28 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter, NullLocator
 
 from widgets import _view
+from widgets._view.tables import number_text
 
 from .model import PRESETS, Estimate, LoadCurve, estimate, human_bytes, human_count, load_curve, matching_preset
 
+#: Log sliders' step and readout (a d3-format): two significant digits, thousands commas, never an
+#: exponent ("1,000,000,000", "50", "0.10"); two digits tell apart every step of a tenth of a decade.
+_LOG = {"step": 0.1, "readout_format": ",.2r"}
+
 #: The calculator's controls: name (a parameter of estimate) -> (widget class, label, options).
 _CONTROLS: dict[str, tuple[str, str, dict[str, Any]]] = {
-    "daily_active_users": ("FloatLogSlider", "Daily active users", {"min": 3, "max": 10, "step": 0.1}),
-    "requests_per_user_per_day": (
-        "FloatLogSlider", "Requests per user a day", {"min": -1, "max": 4, "step": 0.1}
-    ),
+    "daily_active_users": ("FloatLogSlider", "Daily active users", {"min": 3, "max": 10, **_LOG}),
+    "requests_per_user_per_day": ("FloatLogSlider", "Requests per user a day", {"min": -1, "max": 4, **_LOG}),
     "peak_factor": ("FloatSlider", "Peak / average", {"min": 1, "max": 30, "step": 0.1}),
     "write_fraction": ("FloatSlider", "Fraction that write", {"min": 0, "max": 1, "step": 0.01}),
     "bytes_per_write": ("FloatText", "Bytes per write", {}),
     "retention_days": ("IntSlider", "Retention (days)", {"min": 0, "max": 3650}),
     "replication_factor": ("IntSlider", "Replicas", {"min": 1, "max": 5}),
-    "per_host_qps": ("FloatLogSlider", "Requests/s per host", {"min": 1, "max": 6, "step": 0.1}),
+    "per_host_qps": ("FloatLogSlider", "Requests/s per host", {"min": 1, "max": 6, **_LOG}),
     "target_utilization": ("FloatSlider", "Target utilization", {"min": 0.1, "max": 1, "step": 0.05}),
 }
 
@@ -59,33 +63,47 @@ def _positive(ys) -> np.ndarray:
 
 
 def _tick_label(value: float, _position: float | None = None) -> str:
-    """Axis labels in the table's words ("10 k", "1 B"), not mathtext powers of ten (slow to draw)."""
-    return human_count(value) if value >= 1 else f"{value:g}"
+    """Axis labels in the table's words ("10 k", "1 B", "0.001"), never mathtext powers of ten (slow to
+    draw) nor exponents."""
+    return human_count(value) if value >= 1 else number_text(value)
 
 
 class _LoadChart:
     """Peak load and hosts against users, log-log: one figure, its artists updated in place.
 
-    Cheap to redraw (text dominates the cost): fixed margins instead of a layout pass,
-    no minor ticks, few plain-text tick labels.
+    Phone-sized: 4.6 in wide, no text under 9 pt, a tick label every other decade, the legend above
+    the axes. Cheap to redraw (text dominates the cost): fixed margins instead of a layout pass,
+    few plain-text tick labels.
     """
 
     def __init__(self) -> None:
-        self.figure, ax = _view.fixed_axes(6.4, 3.2, (0.12, 0.16, 0.84, 0.81), axis=True)
+        width, height = 4.6, 3.1
+        margins = (0.66, 0.5, 0.2, 0.36)  # left, bottom, right, top in inches: room for "0.001" and the legend
+        self.figure, ax = _view.fixed_axes(width, height, margins=margins, axis=True)
         self.axes = ax
         ax.set(xscale="log", yscale="log", xlim=(_USERS[0], _USERS[-1]))
-        ax.set(xlabel="daily active users", ylabel="per second / hosts")
+        ax.set_xlabel("daily active users", fontsize=9)
+        ax.set_ylabel("per second / hosts", fontsize=9)
         for axis in (ax.xaxis, ax.yaxis):
             axis.set_major_formatter(FuncFormatter(_tick_label))
-            axis.set_minor_locator(NullLocator())
-        ax.yaxis.set_major_locator(LogLocator(numticks=6))  # every other decade on wide ranges
+            axis.set_minor_formatter(NullFormatter())
+        ax.xaxis.set_major_locator(FixedLocator([1e3, 1e5, 1e7, 1e9]))  # labelled: every other decade
+        ax.xaxis.set_minor_locator(FixedLocator([1e4, 1e6, 1e8, 1e10]))  # the decades between, unlabelled
+        ax.yaxis.set_major_locator(LogLocator(numticks=5))  # every other decade on wide ranges
+        ax.yaxis.set_minor_locator(NullLocator())
+        ax.tick_params(labelsize=9)
         ax.grid(True, alpha=0.3)
-        blue, orange = _view.PALETTE[0], _view.PALETTE[1]
-        (self.peak,) = ax.plot(_USERS, _USERS, color=blue, label="peak requests/s")
-        (self.hosts,) = ax.plot(_USERS, _USERS, color=orange, label="hosts")
-        (self.peak_here,) = ax.plot([], [], "o", color=blue, clip_on=False)
-        (self.hosts_here,) = ax.plot([], [], "s", color=orange, clip_on=False)
-        ax.legend(loc="upper left")
+        # Line style and marker too, not colour alone. Where the lines coincide (one request/s per
+        # host), the dashes and the smaller dot on top of the square keep both in sight.
+        peak, peak_mark = {"color": _view.PALETTE[0]}, {"marker": "o", "markersize": 5}
+        hosts, hosts_mark = {"color": _view.PALETTE[1], "linestyle": "--"}, {"marker": "s", "markersize": 7}
+        (self.peak,) = ax.plot(_USERS, _USERS, **peak)
+        (self.hosts,) = ax.plot(_USERS, _USERS, **hosts)
+        (self.peak_here,) = ax.plot([], [], **peak, **peak_mark, linestyle="none", clip_on=False, zorder=4)
+        (self.hosts_here,) = ax.plot([], [], color=hosts["color"], **hosts_mark, linestyle="none", clip_on=False)
+        handles = [Line2D([], [], **peak, **peak_mark), Line2D([], [], **hosts, **hosts_mark)]
+        ax.legend(handles, ["peak requests/s", "hosts"], loc="lower left", bbox_to_anchor=(0, 1), ncol=2,
+                  fontsize=9, frameon=False, borderaxespad=0.2, handlelength=2.6)
 
     def html(self, curve: LoadCurve, users: float, result: Estimate) -> str:
         """The curve, with the point of ``users`` (whose estimate is ``result``) marked."""
@@ -97,11 +115,11 @@ class _LoadChart:
         self.axes.autoscale_view(scalex=False)
         hosts = "no host count" if result.hosts is None else f"{result.hosts:,} hosts"
         alt = (
-            "Log-log chart of peak requests per second and hosts needed against daily active "
-            "users from 1 thousand to 10 billion; both grow in proportion to the users (at least "
-            "one host while there is any load). "
-            f"Marked: {human_count(users)} users, {human_count(result.peak_qps)} requests/s "
-            f"at peak, {hosts}."
+            "Log-log chart of peak requests per second (solid line) and hosts needed (dashed line) "
+            "against daily active users from 1 thousand to 10 billion; both grow in proportion to "
+            "the users (at least one host while there is any load). "
+            f"Marked with a dot and a square: {human_count(users)} users, {human_count(result.peak_qps)} "
+            f"requests/s at peak, {hosts}."
         )
         return _view.figure_html(self.figure, alt)
 

@@ -7,7 +7,6 @@ import html
 from typing import Any
 
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import MultipleLocator
 
 from widgets import _view
 
@@ -39,15 +38,15 @@ class _Timeline:
     """A Gantt-style timeline, one row per phase: one figure, its bars and labels moved in place."""
 
     def __init__(self) -> None:
-        # Fixed margins: the phase names never change.
-        self.figure, ax = _view.fixed_axes(6.4, 2.4, (0.27, 0.2, 0.69, 0.76), axis=True)
+        # Phone-sized (4.6 in wide, no text under 9 pt); fixed margins: the phase names never change.
+        width, height = 4.6, 2.5
+        margins = (1.62, 0.48, 0.06, 0.08)  # left, bottom, right, top in inches: room for "Trade-offs and wrap-up"
+        self.figure, ax = _view.fixed_axes(width, height, margins=margins, axis=True)
         self.axes = ax
         ax.set_ylim(len(PHASES) - 0.5, -0.5)  # first phase on top
         ax.set_yticks(range(len(PHASES)), PHASES, fontsize=9)
         ax.set_xlabel("minutes into the interview", fontsize=9)
-        ax.tick_params(axis="x", labelsize=8)
-        self.ticks = MultipleLocator(10)  # retuned per length: few tick labels keep redraws cheap
-        ax.xaxis.set_major_locator(self.ticks)
+        ax.tick_params(axis="x", labelsize=9)
         ax.grid(True, axis="x", alpha=0.3)
         ax.set_axisbelow(True)
         for side in ("top", "right"):
@@ -57,7 +56,7 @@ class _Timeline:
             bar = Rectangle((0, row - _ROW_HEIGHT / 2), 1, _ROW_HEIGHT, facecolor=colour, edgecolor="white")
             ax.add_patch(bar)
             self.bars.append(bar)
-            self.labels.append(ax.text(0, row, "", va="center", fontsize=8, color="#222222"))
+            self.labels.append(ax.text(0, row, "", va="center", fontsize=9, color="#222222"))
 
     def html(self, phases: tuple[Phase, ...]) -> str:
         total = phases[-1].end
@@ -66,8 +65,9 @@ class _Timeline:
             bar.set_width(phase.minutes)
             label.set_text(f"{phase.minutes} min")
             label.set_x(phase.end + total * 0.01)
-        self.axes.set_xlim(0, total * 1.12)  # room for the last label
-        self.ticks.set_params(base=5 if total <= 30 else 10 if total <= 90 else 20)
+        self.axes.set_xlim(0, total * 1.18)  # room for the last label
+        step = 5 if total <= 30 else 10 if total <= 90 else 30  # at most ten tick labels
+        self.axes.set_xticks(range(0, total + 1, step))  # no tick past the interview's end
         alt = (
             f"Timeline of a {total}-minute interview, one bar per phase, in order: "
             + "; ".join(f"{p.name.lower()} {p.minutes} min (minute {p.start} to {p.end})" for p in phases)

@@ -16,6 +16,26 @@ _MATHJAX_CHECK = re.compile(r"typeof MathJax !==? 'undefined'")
 #: announce; as a live status region it is read out when it changes.
 _FEEDBACK_DIV = "this.fbDiv.className = 'Feedback';"
 _LIVE_FEEDBACK_DIV = _FEEDBACK_DIV + " this.fbDiv.setAttribute('role', 'status');"
+#: jupyterquiz's "fdsp" palette, but for its "right" colour: that colour is both the text of the feedback
+#: on the page and the background of the chosen answer under white text, and fdsp's sage (#87a878)
+#: reaches 2.7:1 either way. #4a7040 reaches 5.7:1 on white and 5.5:1 under the answer's #fafafa.
+#: (Dark mode: _static/dark.css sets the quiz's colours for the dark page.)
+COLOURS = {
+    "--jq-multiple-choice-bg": "#345995",
+    "--jq-mc-button-bg": "#fafafa",
+    "--jq-mc-button-border": "#e0e0e0e0",
+    "--jq-mc-button-inset-shadow": "#555555",
+    "--jq-many-choice-bg": "#e26d5a",
+    "--jq-numeric-bg": "#5bc0eb",
+    "--jq-numeric-input-bg": "#c0c0c0",
+    "--jq-numeric-input-label": "#101010",
+    "--jq-numeric-input-shadow": "#999999",
+    "--jq-string-bg": "#861657",
+    "--jq-incorrect-color": "#666666",
+    "--jq-correct-color": "#4a7040",
+    "--jq-text-color": "#fafafa",
+    "--jq-link-color": "#9abafa",
+}
 
 
 def _fix_script(text: str) -> str:
@@ -35,7 +55,7 @@ def show(name: str) -> None:
     random.seed(name)  # jupyterquiz names its HTML element with the global random generator
     try:
         with capture_output(display=True) as captured:
-            display_quiz(list(questions(name)), shuffle_answers=False, colors="fdsp")
+            display_quiz(list(questions(name)), shuffle_answers=False, colors=COLOURS)
     finally:
         random.setstate(state)
     for output in captured.outputs:

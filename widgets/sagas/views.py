@@ -26,11 +26,16 @@ _BACKWARD_STYLE = {"edge_color": _view.PALETTE[3], "style": "dashed"}
 _STATE_LOOK = {
     "pending": ("#ffffff", ""),
     "committed": (_view.PALETTE[2], "✓ committed"),
-    "failed": (_view.PALETTE[3], "✗ failed, rolled back"),
+    "failed": (_view.PALETTE[3], "✗ failed,\nrolled back"),
     "compensated": (_view.PALETTE[1], "↺ compensated"),
 }
 #: Marker shape and size of each kind of party: services, topics, the orchestrator.
 _SHAPES = (("o", 560), ("s", 200), ("D", 560))
+#: Behind a topic's name: an arrow passing under it fades, so the name stays readable.
+_VEIL = {"facecolor": "#ffffff", "edgecolor": "none", "alpha": 0.75, "pad": 0.5}
+#: The figure, in points (the axes' data units are points too): 4.6 in wide with 9 pt text, the
+#: smallest, stays legible when a phone shrinks it to its column (9 pt x 340 px / 331 pt = 9.2 px).
+_WIDTH, _HEIGHT, _FONT = 4.6 * 72, 4.0 * 72, 9
 
 
 def scenario(mode: str, fail_at: str | None) -> str:
@@ -39,22 +44,22 @@ def scenario(mode: str, fail_at: str | None) -> str:
 
 
 def _positions(steps: tuple[str, ...], mode: str) -> dict[str, tuple[float, float]]:
-    """Where each party and topic is drawn."""
-    if mode == "orchestration":  # a hub: the orchestrator above, each service's two topics between
-        pos = {ORCHESTRATOR: (0.0, 0.8)}
+    """Where each party and topic is drawn, in points from the middle of the figure's bottom edge."""
+    if mode == "orchestration":  # a hub: the orchestrator above, each service below, its two topics between
+        pos = {ORCHESTRATOR: (0.0, 222.0)}
         for i, step in enumerate(steps):
-            x = 0.0 if len(steps) == 1 else -1.95 + 3.9 * i / (len(steps) - 1)
-            pos |= {step: (x, -0.7), topic(step, "commands"): (x - 0.3, 0.05),
-                    topic(step, "replies"): (x + 0.3, 0.05)}
+            x = 0.0 if len(steps) == 1 else -85 + 170 * i / (len(steps) - 1)
+            pos |= {step: (x, 82.0), topic(step, "commands"): (x - 14, 162.0),
+                    topic(step, "replies"): (x + 14, 126.0)}
         return pos
     # A ring, clockwise from the left: each service outside, its topic inside, on the way to the next.
     ring = (INITIATOR, *steps)
     sector = 2 * math.pi / len(ring)
     pos = {}
     for j, service in enumerate(ring):
-        angle, ahead = math.pi - sector * j, math.pi - sector * (j + 0.4)  # its topic: toward the next
-        pos |= {service: (2.25 * math.cos(angle), 1.0 * math.sin(angle)),
-                topic(service): (1.3 * math.cos(ahead), 0.55 * math.sin(ahead))}
+        angle, ahead = math.pi - sector * j, math.pi - sector * (j + 0.5)  # its topic: on the way to the next
+        pos |= {service: (112 * math.cos(angle), 137 + 71 * math.sin(angle)),
+                topic(service): (68 * math.cos(ahead), 137 + 44 * math.sin(ahead))}
     return pos
 
 
@@ -73,13 +78,14 @@ def _label(name: str, state: str, y: float) -> tuple[str, dict]:
     if is_topic(name):
         service, _, kind = name.rpartition(".")
         if kind == "events":
-            return f"{service} topic", {"xytext": (0, -7), "va": "top", "fontsize": 6.5}
-        left = kind == "commands"  # below, on the side away from the arrow to or from the service
-        return kind, {"xytext": (-7 if left else 7, -7), "va": "top", "ha": "right" if left else "left",
-                      "fontsize": 6.5}
+            return f"{service} topic", {"xytext": (0, -9), "va": "top", "bbox": _VEIL}
+        # Outside its pair: commands (the upper square) on the left, replies (the lower) on the right.
+        left = kind == "commands"
+        return kind, {"xytext": (-10 if left else 10, 0), "va": "center", "ha": "right" if left else "left",
+                      "bbox": _VEIL}
     text = "\n".join(filter(None, (name, state)))
     gap = 19 if name == ORCHESTRATOR else 13  # points from the centre: clear of the marker
-    return text, {"xytext": (0, gap), "va": "bottom"} if y > 0.3 else {"xytext": (0, -gap), "va": "top"}
+    return text, {"xytext": (0, gap), "va": "bottom"} if y > _HEIGHT / 2 else {"xytext": (0, -gap), "va": "top"}
 
 
 class _FlowChart:
@@ -88,12 +94,12 @@ class _FlowChart:
     def __init__(self, run: model.SagaRun) -> None:
         self.run, self.graph = run, _layout(run.steps, run.mode)
         self.pos = nx.get_node_attributes(self.graph, "pos")
-        self.fig, self.ax = _view.fixed_axes(6, 3.2)
-        self.ax.set(xlim=(-2.9, 2.9), ylim=(-1.75, 1.65))
+        self.fig, self.ax = _view.fixed_axes(_WIDTH / 72, _HEIGHT / 72)
+        self.ax.set(xlim=(-_WIDTH / 2, _WIDTH / 2), ylim=(0, _HEIGHT))
         handles = [Line2D([], [], color=c["edge_color"], linestyle=c["style"], linewidth=2)
                    for c in (_FORWARD_STYLE, _BACKWARD_STYLE)]
         self.ax.legend(handles, ["request / event", "failure / compensation"], loc="lower center", ncol=2,
-                       fontsize=7, frameon=False, borderaxespad=0.1)
+                       fontsize=_FONT, frameon=False, borderaxespad=0.1, handlelength=2.2, columnspacing=1.2)
 
     def _draw(self, states: dict[str, str], message: model.Message | None, title: str) -> None:
         ax, graph, pos = self.ax, self.graph, self.pos
@@ -106,7 +112,7 @@ class _FlowChart:
                                    node_size=size, edgecolors="#000000", ax=ax)
         for name, (x, y) in pos.items():
             text, where = _label(name, _STATE_LOOK[states.get(name, "pending")][1], y)
-            ax.annotate(text, (x, y), textcoords="offset points", **{"ha": "center", "fontsize": 7.5, **where})
+            ax.annotate(text, (x, y), textcoords="offset points", **{"ha": "center", "fontsize": _FONT, **where})
         if self.run.fail_at and states[self.run.fail_at] == "failed":
             ax.plot(*pos[self.run.fail_at], marker="x", markersize=10, markeredgewidth=2.5, color="#000000")
         if message:  # producer -> topic -> consumer
@@ -114,7 +120,8 @@ class _FlowChart:
             hops = [(message.sender, message.via), (message.via, message.receiver)]
             nx.draw_networkx_edges(graph, pos, edgelist=hops, ax=ax, width=2.4, arrows=True, arrowstyle="-|>",
                                    arrowsize=14, node_size=400, connectionstyle="arc3,rad=0.15", **look)
-        ax.text(0.5, 0.99, title, transform=ax.transAxes, ha="center", va="top", fontsize=9)
+        ax.text(0.5, 0.99, title, transform=ax.transAxes, ha="center", va="top", fontsize=_FONT,
+                linespacing=1.3)
 
     def frame(self, sent: int) -> str:
         """The saga once its first ``sent`` messages are delivered, as an SVG with alt text."""
@@ -122,13 +129,13 @@ class _FlowChart:
         message = run.messages[sent - 1] if sent else None
         states = run.states_after(sent)
         end = f" — saga {run.outcome}" if sent == total else ""
-        if message:
-            title = f"{message.sender} → {message.via} → {message.receiver}: {message.kind}"
+        if message:  # two lines, to fit a phone: what is sent, then its way through the broker
+            title = f"{sent}/{total}: '{message.kind}'{end}\n{message.sender} → {message.via} → {message.receiver}"
             sentence = (f"{message.sender} publishes '{message.kind}' to topic {message.via}, "
                         f"and {message.receiver}, subscribed to it, receives it")
         else:
-            title, sentence = "before the saga starts", "nothing sent yet"
-        self._draw(states, message, f"{sent}/{total}: {title}{end}")
+            title, sentence = f"0/{total}: before the saga starts", "nothing sent yet"
+        self._draw(states, message, title)
         alt = (f"{scenario(run.mode, run.fail_at)}. Frame {sent} of {total}: {sentence}{end}. "
                + "; ".join(f"{step} {state}" for step, state in states.items()) + ".")
         return _view.figure_html(self.fig, alt)
@@ -183,17 +190,32 @@ def _who_compensates(c: SagaCost) -> str:
     return "; ".join(f"{step} by {who}" for step, who in c.compensation_triggers)
 
 
+#: Soft hyphens (U+00AD) let the longest words of the comparison break on a phone, and only there:
+#: the table then fits a 360 px column instead of scrolling sideways.
+_SHY = "\u00ad"
+_MODE_HEADERS = {"choreography": f"Choreo{_SHY}graphy", "orchestration": f"Orches{_SHY}tration"}
+
+
+def _unbroken(sum_text: str) -> str:
+    """A number, its unit and a sum kept on one line (no-break spaces), breakable only after "=".
+
+    >>> _unbroken("840 ms = 40 + 800").replace("\\xa0", "~")  # ~: a no-break space
+    '840~ms~= 40~+~800'
+    """
+    return "= ".join(part.replace(" ", "\u00a0") for part in sum_text.split("= "))
+
+
 def _rows(hop_latency_ms: float) -> dict[str, Any]:
     """Each row of the comparison: its label, and how a cost shows in it."""
     return {
         "Outcome": lambda k: k.outcome,
-        "Steps run / compensated": lambda k: f"{k.steps_run} / {k.steps_compensated}",
-        "Messages": lambda k: k.formula,
+        f"Steps run / compen{_SHY}sated": lambda k: _unbroken(f"{k.steps_run} / {k.steps_compensated}"),
+        "Messages": lambda k: _unbroken(k.formula),
         "Sequential hops": lambda k: str(k.hops),
-        f"Time in messages, {hop_latency_ms:.3g} ms a hop": lambda k: f"{k.latency_ms:.4g} ms",
+        f"Time in messages, {hop_latency_ms:.3g} ms a hop": lambda k: _unbroken(f"{k.latency_ms:.4g} ms"),
         "End to end, with the steps' work":
-            lambda k: f"{k.end_to_end_ms:.4g} ms = {k.latency_ms:.4g} + {k.work_ms:.4g}",
-        "Compensations triggered by": _who_compensates,
+            lambda k: _unbroken(f"{k.end_to_end_ms:.4g} ms = {k.latency_ms:.4g} + {k.work_ms:.4g}"),
+        f"Compen{_SHY}sations triggered by": _who_compensates,
         "Every message goes through": lambda k: ", ".join(k.single_points_of_failure),
     }
 
@@ -204,7 +226,7 @@ def comparison_table(
     """Choreography and orchestration side by side, as an HTML table."""
     costs = model.compare(steps, fail_at, hop_latency_ms, step_ms)
     rows = _rows(hop_latency_ms)
-    frame = pd.DataFrame({mode.capitalize(): [cell(c) for cell in rows.values()] for mode, c in costs.items()},
+    frame = pd.DataFrame({_MODE_HEADERS[mode]: [cell(c) for cell in rows.values()] for mode, c in costs.items()},
                          index=list(rows))
     caption = (
         f"Saga {' → '.join(steps)}, {'no failure' if fail_at is None else f'{fail_at} fails'}. "
@@ -224,7 +246,7 @@ def render(values: _view.Values) -> str:
 def comparison() -> _view.Interactive:
     """Choreography against orchestration for the same saga: messages, latency, who compensates.
 
-    >>> "6 = 1 + 3 + 2" in comparison().stack.children[3].value
+    >>> "6 = 1 + 3 + 2" in comparison().stack.children[3].value.replace("\\xa0", " ")  # no-break spaces
     True
     """
     return _view.Interactive(render, _view.controls(_CONTROLS), PRESETS, principal="Failure")
