@@ -11,8 +11,8 @@ start. _static/dark.css is what makes widgets and quizzes follow; the checks:
   on white) is shown as a light card: white, padded, rounded, with an edge;
 * dark.css touches nothing in light mode: every rule in it is scoped to html[data-theme="dark"].
 
-Each check is shown to fail on a planted defect. A screenshot of every widget and quiz in dark mode,
-at 390 and 1280 px, goes to _build/screenshots/dark/ for a person to look at.
+Each check is shown to fail on a planted defect. (tests/test_phone.py writes the screenshots of every
+widget and quiz, light and dark, phone and desktop.)
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from test_site import PAGES, QUIZ_PAGES, WIDGET_OUTPUT, WIDGET_PAGES, choose, vi
 DARK_CSS = ROOT / "_static" / "dark.css"
 DARK_PAGES = [path for path in PAGES if path in WIDGET_PAGES or path in QUIZ_PAGES]
 QUIZ_OUTPUT = ".cell_output:has(.Quiz)"
-SCREENSHOTS = ROOT / "_build" / "screenshots" / "dark"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -38,8 +37,10 @@ DESKTOP = {"width": 1280, "height": 900}
 CHOSE_DARK_JS = 'localStorage.setItem("mode", "dark"); localStorage.setItem("theme", "dark");'
 #: Until the styles have settled: the theme applied the choice and no transition or animation that ends
 #: (a quiz answer fading to its colour) is still running.
-SETTLED_JS = """() => document.documentElement.dataset.theme === "dark" && document.getAnimations()
+#: No transition or animation still running (colours have settled).
+ANIMATIONS_DONE_JS = """() => document.getAnimations()
     .every(running => running.playState !== "running" || running.effect.getComputedTiming().endTime === Infinity)"""
+SETTLED_JS = f"""() => document.documentElement.dataset.theme === "dark" && ({ANIMATIONS_DONE_JS})()"""
 #: axe's color-contrast rule on the given elements only: "<target>: <message>" per violation.
 CONTRAST_JS = """async elements => (await axe.run({include: elements}, {runOnly: ["color-contrast"]}))
     .violations.flatMap(v => v.nodes.map(n => `${n.target.join(" ")}: ${n.any.map(a => a.message).join("; ")}`))"""
@@ -118,7 +119,7 @@ def answer_every_question(page, correct: bool) -> None:
     questions = page.locator(".Quiz .Answer")
     for index in range(questions.count()):
         questions.nth(index).locator(f".MCButton[data-correct='{str(correct).lower()}']").first.click()
-    page.wait_for_function(SETTLED_JS)
+    page.wait_for_function(ANIMATIONS_DONE_JS)
 
 
 def dark_mode_contrast(seen) -> list[str]:
@@ -209,22 +210,3 @@ def test_theme_check_catches_the_slab(browser, site_url: str) -> None:
     assert outputs.evaluate_all(NOT_A_CARD_JS) != []
     assert outputs.evaluate_all(KEY_NOT_ON_WHITE_JS) != []
     reader.close()
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("path", DARK_PAGES)
-def test_dark_mode_screenshots(browser, site_url: str, path: str) -> None:
-    """One PNG per widget and quiz (its questions answered right), phone and desktop, in _build/screenshots/dark/."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    written = []
-    for viewport in (PHONE, DESKTOP):
-        seen, reader = visit_dark(browser, f"{site_url}/{path}", viewport)
-        seen.page.add_style_tag(content=UNSTICK_CSS)
-        answer_every_question(seen.page, correct=True)
-        outputs = seen.page.locator(f"{WIDGET_OUTPUT}, {QUIZ_OUTPUT}")
-        for index in range(outputs.count()):
-            target = SCREENSHOTS / f"{Path(path).stem}-{index}-{viewport['width']}.png"
-            outputs.nth(index).screenshot(path=str(target), animations="disabled")
-            written.append(target)
-        reader.close()
-    assert written and all(target.stat().st_size > 1_000 for target in written)

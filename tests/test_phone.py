@@ -1,8 +1,8 @@
 """The built site on a phone (390 x 844): every widget fits its column under every option of its menu,
 and its charts' smallest text is at least 9 CSS px as rendered (tools/phone_check.py measures both).
 
-Also writes a screenshot of every widget, phone and desktop, light and dark, to _build/screenshots/
-for a person to look at before calling a view done.
+Also writes a screenshot of every widget and quiz, phone and desktop, light and dark, to
+_build/screenshots/ for a person to look at before calling a view done.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from phone_check import PHONE, page_fits
 from site_browser import load_widgets
 
 from conftest import ROOT
-from test_site import WIDGET_OUTPUT, WIDGET_PAGES
+from test_dark_mode import QUIZ_OUTPUT, UNSTICK_CSS, answer_every_question
+from test_site import QUIZ_PAGES, WIDGET_OUTPUT, WIDGET_PAGES
 
 MIN_TEXT_PX = 9
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -59,19 +60,21 @@ def test_phone_check_catches_a_planted_defect(browser, site_url: str, defect: st
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("path", WIDGET_PAGES)
-def test_screenshots_of_every_widget(browser, site_url: str, path: str) -> None:
-    """Phone and desktop, light and dark: one PNG per widget in _build/screenshots/<mode>-<width>/."""
+@pytest.mark.parametrize("path", sorted(set(WIDGET_PAGES) | set(QUIZ_PAGES)))
+def test_screenshots_of_every_widget_and_quiz(browser, site_url: str, path: str) -> None:
+    """Phone and desktop, light and dark: one PNG per widget and quiz (answered) in _build/screenshots/<mode>-<width>/."""
     written = []
     for viewport in (PHONE, DESKTOP):
         for dark in (False, True):
             folder = SCREENSHOTS / f"{'dark' if dark else 'light'}-{viewport['width']}"
             folder.mkdir(parents=True, exist_ok=True)
             page = open_page(browser, f"{site_url}/{path}", viewport, dark=dark)
-            outputs = page.locator(WIDGET_OUTPUT)
+            page.add_style_tag(content=UNSTICK_CSS)  # the sticky header would cover a tall element
+            answer_every_question(page, correct=True)
+            outputs = page.locator(f"{WIDGET_OUTPUT}, {QUIZ_OUTPUT}")
             for index in range(outputs.count()):
                 target = folder / f"{Path(path).stem}-{index}.png"
-                outputs.nth(index).screenshot(path=str(target))
+                outputs.nth(index).screenshot(path=str(target), animations="disabled")
                 written.append(target)
             page.close()
     assert written and all(target.stat().st_size > 1_000 for target in written)
