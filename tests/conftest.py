@@ -1,4 +1,4 @@
-"""Shared fixtures: the built site served on 127.0.0.1 and a headless Chromium."""
+"""Shared fixtures: the built site served on 127.0.0.1 and a headless Chromium; hypothesis made repeatable."""
 
 from __future__ import annotations
 
@@ -6,10 +6,16 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from site_browser import CHROMIUM, CHROMIUM_ARGS
 from static_host import SITE, serving
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Property tests draw the same examples on every run (a new counter-example must not turn a green run
+# red), and no example fails for being slow on a busy machine: no timing in pass/fail tests.
+settings.register_profile("course", derandomize=True, deadline=None, database=None)
+settings.load_profile("course")
 
 
 @pytest.fixture(scope="session")

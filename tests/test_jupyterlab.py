@@ -213,8 +213,32 @@ def wait_for_idle(page) -> None:
     page.wait_for_function(f"() => {IDLE_JS}")
 
 
+#: Where a run that never ends leaves its screenshot, for the person reading the failure.
+FAILURES = ROOT / "_build" / "jupyterlab-failures"
+#: What the notebook shows when a wait runs out: each code cell's prompt, the kernel's status, any dialog.
+STATE_JS = """() => ({
+    prompts: [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim()),
+    status: [...document.querySelectorAll('.jp-Notebook-ExecutionIndicator')].map(e => e.dataset.status),
+    dialog: document.querySelector('.jp-Dialog')?.innerText ?? null,
+})"""
+
+
 def wait_until_run(page) -> None:
-    """Wait for Run All to finish: every code cell numbered, or stopped by an error; kernel idle."""
+    """Wait for Run All to finish: every code cell numbered, or stopped by an error; kernel idle.
+
+    If it never does, the failure says what the notebook showed, and a screenshot is kept in FAILURES.
+    """
+    try:
+        _wait_until_run(page)
+    except Exception as error:
+        FAILURES.mkdir(parents=True, exist_ok=True)
+        shot = FAILURES / f"run-all-{secrets.token_hex(3)}.png"
+        page.screenshot(path=str(shot))
+        raise AssertionError(f"Run All did not finish; the notebook showed {page.evaluate(STATE_JS)}; "
+                             f"screenshot {shot}") from error
+
+
+def _wait_until_run(page) -> None:
     page.wait_for_function(
         """() => {
             const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
