@@ -30,7 +30,6 @@ from test_site import PAGES, QUIZ_PAGES, WIDGET_OUTPUT, WIDGET_PAGES, choose, vi
 DARK_CSS = ROOT / "_static" / "dark.css"
 DARK_PAGES = [path for path in PAGES if path in WIDGET_PAGES or path in QUIZ_PAGES]
 QUIZ_OUTPUT = ".cell_output:has(.Quiz)"
-PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 #: The reader's choice as the theme's colour-mode button stores it, in place before the page's scripts run.

@@ -14,16 +14,19 @@ from phone_check import PHONE, page_fits
 from site_browser import load_widgets
 
 from conftest import ROOT
-from test_dark_mode import QUIZ_OUTPUT, UNSTICK_CSS, answer_every_question
+from test_dark_mode import DESKTOP, QUIZ_OUTPUT, UNSTICK_CSS, answer_every_question
 from test_site import QUIZ_PAGES, WIDGET_OUTPUT, WIDGET_PAGES
 
 MIN_TEXT_PX = 9
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-DESKTOP = {"width": 1280, "height": 900}
 
 
 def open_page(browser, url: str, viewport: dict, *, dark: bool = False):
-    """The page with its widgets rendered; dark: the reader's system prefers dark (the theme's "auto" mode follows)."""
+    """The page with its widgets rendered; dark: the reader's system prefers dark (the theme's "auto" mode follows).
+
+    The other way to dark, a choice made with the theme's button, is test_dark_mode.DarkReader's: the
+    screenshots take this one, so each way is exercised.
+    """
     page = browser.new_page(viewport=viewport, color_scheme="dark" if dark else "light")
     page.goto(url, wait_until="networkidle")
     load_widgets(page)

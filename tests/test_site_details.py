@@ -283,12 +283,12 @@ def test_raw_tex_check_catches_a_literal_exponent() -> None:
 
 @pytest.mark.browser
 def test_zipf_formula_renders_as_maths(browser, site_url: str) -> None:
-    """Chapter 4's Zipf law reads 1/(i + 1) with α raised as an exponent, not a literal ^α."""
+    """Chapter 4's Zipf law reads 1/k with α raised as an exponent, not a literal ^α."""
     seen = visit(browser, f"{site_url}/chapters/04_scaling_databases.html")
     prose = seen.page.locator("article p", has_text="is requested with probability proportional to")
     assert prose.count() == 1
     text = prose.inner_text()
-    assert "1/(i + 1)α" in text and "^" not in text
+    assert "proportional to 1/kα" in text and "^" not in text
     raised = prose.locator("sup", has_text="α").evaluate(
         """sup => { const base = sup.previousSibling; const range = document.createRange();
           range.selectNodeContents(base); const b = range.getBoundingClientRect(), s = sup.getBoundingClientRect();

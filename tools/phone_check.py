@@ -3,7 +3,8 @@
 For each widget and each option of its principal menu it measures, as a reader's phone renders it:
 
 * ``overflow_px``: how far the widget, or any box in it, scrolls sideways (only a table's own scroll
-  container may), and ``right_px``: the right edge of what it shows, against the viewport;
+  container may), and ``right_px``: the right edge of what it shows, against the viewport (a scrolling
+  table's caption counts: it must wrap inside the box, not run off with the table);
 * ``text_px``: the smallest chart text, in CSS pixels: each figure is an SVG image, so it is the
   smallest ``font`` size in the SVG times the image's rendered width over the SVG's own width.
 
@@ -26,10 +27,11 @@ _FONT = re.compile(r"font(?:-size)?:\s*(?:[a-z]+\s+)*?(\d+(?:\.\d+)?)px")
 _VIEWBOX = re.compile(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) [\d.]+"')
 
 #: A widget output as shown now: how far any box inside it scrolls sideways (a table's own scroll
-#: container, class table-scroll, may), the right edge of what it shows, and each visible figure (its
-#: data URI and rendered width).
+#: container, class table-scroll, may), the right edge of what it shows (table captions included), and
+#: each visible figure (its data URI and rendered width).
 MEASURE_JS = """output => {
-  const shown = [...output.querySelectorAll("*")].filter(e => e.getClientRects().length && !e.closest(".table-scroll"));
+  const shown = [...output.querySelectorAll("*")]
+    .filter(e => e.getClientRects().length && (!e.closest(".table-scroll") || e.matches("caption")));
   const scrolls = shown.filter(e => !e.matches(".table-scroll") && getComputedStyle(e).overflowX !== "visible")
     .map(e => e.scrollWidth - e.clientWidth);
   return {

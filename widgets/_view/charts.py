@@ -1,4 +1,5 @@
-"""Charts: the palette, one way to set a figure up, one way to clear it, a figure as inline SVG.
+"""Charts: the palette, the phone-sized figure, one way to set a figure up, a log axis, one way to clear
+it, a figure as inline SVG, and the HTML legend under a chart.
 
 Every chart reuses one matplotlib figure per widget and updates its artists, so a control change
 redraws in milliseconds.
@@ -13,9 +14,13 @@ import io
 import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 
 #: Okabe & Ito's colour-blind-safe palette (blue, orange, green, vermillion, purple, sky, yellow, black).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+#: Every figure's width (inches) and smallest text (points): on a phone a figure shrinks to a column of
+#: about 340 CSS px, and 9 pt at 4.6 in (331 SVG units) still renders at 9 px or more there.
+FIGURE_WIDTH_IN, MIN_FONT_PT = 4.6, 9
 
 
 def new_figure(width: float = 6.4, height: float = 3.2) -> Figure:
@@ -51,6 +56,13 @@ def fixed_axes(width: float, height: float, rect: tuple[float, float, float, flo
     return fig, ax
 
 
+def log_x(ax: Axes, ticks, unit: str = "") -> None:
+    """A log x axis with fixed, plain-text ticks: mathtext powers of ten are slow to draw."""
+    ax.set_xscale("log")
+    ax.set_xticks(ticks, [f"{t:g}{unit}" for t in ticks])
+    ax.xaxis.set_minor_locator(NullLocator())
+
+
 def clear(ax: Axes) -> None:
     """Remove every line, text, patch and collection from ax; limits, ticks and layout stay.
 
@@ -75,3 +87,37 @@ def figure_html(fig: Figure, alt: str) -> str:
         f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt)}" '
         f'style="max-width:100%;height:auto">'
     )
+
+
+_HOLLOW = "fill='none' stroke='{c}' stroke-width='1.5'"
+_SWATCH_MARKS = {  # legend glyph -> SVG shape at the swatch's centre (13, 6)
+    "●": "<circle cx='13' cy='6' r='4'/>",
+    "■": "<rect x='9' y='2' width='8' height='8'/>",
+    "□": f"<rect x='8.5' y='1.5' width='9' height='9' {_HOLLOW}/>",
+    "▲": "<polygon points='13,1 18,10 8,10'/>",
+    "△": f"<polygon points='13,1.5 18,10 8,10' {_HOLLOW}/>",
+    "◆": "<polygon points='13,1 18,6 13,11 8,6'/>",
+}
+
+
+def _swatch(symbol: str, colour: str) -> str:
+    """The legend glyph drawn as a small SVG (a line in the chart's dash style, and its marker).
+
+    Drawn, not typed: a coloured glyph would be text that must meet text contrast; a swatch is a graphic.
+    """
+    dash = "4 3" if "–" in symbol else "1 3" if "·" in symbol else ""
+    line = "" if symbol in _SWATCH_MARKS else (
+        f"<line x1='1' y1='6' x2='25' y2='6' stroke-width='2' stroke-dasharray='{dash}' stroke='{colour}'/>"
+    )
+    marks = "".join(shape.format(c=colour) for glyph, shape in _SWATCH_MARKS.items() if glyph in symbol)
+    return (f"<svg width='26' height='12' aria-hidden='true' style='vertical-align:middle' fill='{colour}'>"
+            f"{line}{marks}</svg>")
+
+
+def legend(items: list[tuple[str, str, str]]) -> str:
+    """A legend in HTML under a chart, (symbol, colour, label) each: free to draw, unlike matplotlib's."""
+    entries = "".join(
+        f"<span style='margin-right:1.2em;display:inline-block;max-width:100%'>{_swatch(symbol, colour)} {html.escape(label)}</span>"
+        for symbol, colour, label in items
+    )
+    return f"<div style='font-size:85%'>{entries}</div>"

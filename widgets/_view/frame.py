@@ -23,7 +23,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from .tables import number_text as table_number
+from .tables import number_text
 
 Values = dict[str, Any]
 
@@ -65,6 +65,11 @@ def control(kind: str, description: str, **kwargs: Any) -> w.ValueWidget:
     return cls(description=description, style=_STYLE, layout=_LAYOUT, **kwargs)
 
 
+def counted(*counts: int) -> list[tuple[str, int]]:
+    """Dropdown options for counts, labelled with thousands separators (the settings line shows the label)."""
+    return [(f"{n:,}", n) for n in counts]
+
+
 def shown_value(control: w.ValueWidget) -> str:
     """A control's value as the reader sees it: an option's label, yes/no, a number with commas.
 
@@ -77,7 +82,7 @@ def shown_value(control: w.ValueWidget) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (int, float)):
-        return table_number(value)
+        return number_text(value)
     return str(value) if str(value).strip() else "blank"
 
 

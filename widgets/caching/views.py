@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import ipywidgets as w
 import pandas as pd
-from matplotlib.ticker import MaxNLocator, NullLocator
+from matplotlib.ticker import MaxNLocator
 
 from widgets import _view
 from widgets._view.tables import number_text
@@ -22,60 +22,12 @@ from . import model, strategies
 
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY = _view.PALETTE[:6]
 STALE = "⚠ STALE"
-#: Every figure's width (inches) and smallest text (points): on a phone a figure shrinks to a column of
-#: about 340 CSS px, and 9 pt at 4.6 in (331 SVG units) still renders at 9 px or more there.
-WIDTH_IN, SMALL_PT = 4.6, 9
+WIDTH_IN, SMALL_PT = _view.FIGURE_WIDTH_IN, _view.MIN_FONT_PT
 
 
 def _ms(x: float) -> str:
     """Milliseconds, one format for a whole column: thousands separators and two decimals."""
     return f"{x:,.2f} ms"
-
-
-_HOLLOW = "fill='none' stroke='{c}' stroke-width='1.5'"
-_SWATCH_MARKS = {  # legend glyph -> SVG shape at the swatch's centre (13, 6)
-    "●": "<circle cx='13' cy='6' r='4'/>",
-    "■": "<rect x='9' y='2' width='8' height='8'/>",
-    "□": f"<rect x='8.5' y='1.5' width='9' height='9' {_HOLLOW}/>",
-    "▲": "<polygon points='13,1 18,10 8,10'/>",
-    "△": f"<polygon points='13,1.5 18,10 8,10' {_HOLLOW}/>",
-    "◆": "<polygon points='13,1 18,6 13,11 8,6'/>",
-}
-
-
-def _swatch(symbol: str, colour: str) -> str:
-    """The legend glyph drawn as a small SVG (a line in the chart's dash style, and its marker).
-
-    Drawn, not typed: a coloured glyph would be text that must meet text contrast; a swatch is a graphic.
-    """
-    dash = "4 3" if "–" in symbol else "1 3" if "·" in symbol else ""
-    line = "" if symbol in _SWATCH_MARKS else (
-        f"<line x1='1' y1='6' x2='25' y2='6' stroke-width='2' stroke-dasharray='{dash}' stroke='{colour}'/>"
-    )
-    marks = "".join(shape.format(c=colour) for glyph, shape in _SWATCH_MARKS.items() if glyph in symbol)
-    return (f"<svg width='26' height='12' aria-hidden='true' style='vertical-align:middle' fill='{colour}'>"
-            f"{line}{marks}</svg>")
-
-
-def _legend(items: list[tuple[str, str, str]]) -> str:
-    """A legend in HTML under a chart, (symbol, colour, label) each: free to draw, unlike matplotlib's."""
-    entries = "".join(
-        f"<span style='margin-right:1.2em;display:inline-block;max-width:100%'>{_swatch(symbol, colour)} {html.escape(label)}</span>"
-        for symbol, colour, label in items
-    )
-    return f"<div style='font-size:85%'>{entries}</div>"
-
-
-def _counted(*counts: int) -> list[tuple[str, int]]:
-    """Dropdown options for counts, labelled with thousands separators (the settings line shows the label)."""
-    return [(f"{n:,}", n) for n in counts]
-
-
-def _log_x(ax, ticks, unit: str = "") -> None:
-    """A log x axis with fixed, plain-text ticks: mathtext powers of ten are slow to draw."""
-    ax.set_xscale("log")
-    ax.set_xticks(ticks, [f"{t:g}{unit}" for t in ticks])
-    ax.xaxis.set_minor_locator(NullLocator())
 
 
 # ---------------------------------------------------------------- strategies, animated
@@ -200,7 +152,7 @@ def strategy_animations() -> _view.Views:
 
 _HIT_CONTROLS = {
     "alpha": ("FloatSlider", "Zipf skew α", {"min": 0, "max": 1.5, "step": 0.05, "value": 0.8}),
-    "n_keys": ("Dropdown", "Keys in the catalogue", {"options": _counted(100, 1000, 10_000), "value": 1000}),
+    "n_keys": ("Dropdown", "Keys in the catalogue", {"options": _view.counted(100, 1000, 10_000), "value": 1000}),
     "cache_pct": ("FloatLogSlider", "Cache size (% of keys)",
                   {"base": 10, "min": -1, "max": 2, "value": 10, "readout_format": ".3g"}),
     "rate": ("FloatText", "Requests / second", {"value": 10_000}),
@@ -222,9 +174,9 @@ _THEORY_STYLE = {  # line style, colour, symbol in the legend, label
     "fifo": ("--", "#666666", "– –", "FIFO = RANDOM, approximation"),
     "lfu": (":", PURPLE, "···", "ideal static cache (LFU's limit)"),
 }
-_HIT_LEGEND = _legend(
+_HIT_LEGEND = _view.legend(
     [(_MARKERS[p][2], _MARKERS[p][1], f"{p.upper()} simulated") for p in ("lru", "fifo", "random", "lfu")]
-) + _legend(
+) + _view.legend(
     [(symbol, c, label) for _, c, symbol, label in _THEORY_STYLE.values()]
     + [("|", VERMILLION, "“table”: the cache size of the table below")]
 )
@@ -243,7 +195,7 @@ class _HitRatioChart:
     def __init__(self) -> None:
         self.figure = _view.new_figure(WIDTH_IN, 3.1)
         ax = self.figure.add_subplot()
-        _log_x(ax, (0.5, 1, 3, 10, 30), "%")
+        _view.log_x(ax, (0.5, 1, 3, 10, 30), "%")
         ax.set(xlim=HIT_XLIM, ylim=(0, 1), yticks=(0, 0.5, 1), xlabel="cache size (% of the keys)",
                ylabel="hit ratio")
         ax.grid(True, alpha=0.3)
@@ -331,7 +283,7 @@ _WRITE_STYLE = {  # marker, line style, colour, symbol in the legend, marker siz
     "invalidate": ("s", "--", BLUE, "–□–", 8, True),
     "write-through": ("^", ":", GREEN, "·▲·", 5, False),
 }
-_TTL_LEGEND = _legend([(style[3], style[2], f"on a write: {p}") for p, style in _WRITE_STYLE.items()])
+_TTL_LEGEND = _view.legend([(style[3], style[2], f"on a write: {p}") for p, style in _WRITE_STYLE.items()])
 #: Lines closer than this share of the y axis everywhere overlap: the figure says so.
 OVERLAP = 0.03
 
@@ -364,7 +316,7 @@ class _StalenessChart:
             for policy, (marker, ls, colour, _, size, hollow) in _WRITE_STYLE.items()
         }
         self.note = ax.text(0.03, 0.95, "", transform=ax.transAxes, ha="left", va="top", fontsize=SMALL_PT)
-        _log_x(ax, TTLS)
+        _view.log_x(ax, TTLS)
         ax.set(xlim=(TTLS[0] / 1.5, TTLS[-1] * 1.5), ylim=(0, 10), xlabel="TTL (s)", ylabel="stale reads (%)")
         ax.yaxis.set_major_locator(MaxNLocator(4))
         ax.grid(True, alpha=0.3)
@@ -430,7 +382,7 @@ COLD_REQUESTS = 20_000
 _COLD_CONTROLS = {
     "policy": ("Dropdown", "Eviction policy",
                {"options": [(policy.upper(), policy) for policy in model.IRM_POLICIES], "value": "lru"}),
-    "n_keys": ("Dropdown", "Keys in the catalogue", {"options": _counted(1000, 10_000), "value": 10_000}),
+    "n_keys": ("Dropdown", "Keys in the catalogue", {"options": _view.counted(1000, 10_000), "value": 10_000}),
     "cache_pct": ("FloatLogSlider", "Cache size (% of keys)",
                   {"base": 10, "min": -1, "max": 2, "value": 10, "readout_format": ".3g"}),
     "alpha": ("FloatSlider", "Zipf skew α", {"min": 0, "max": 1.5, "step": 0.05, "value": 0.8}),
@@ -441,7 +393,7 @@ _COLD_PRESETS = {
                                                    "alpha": 0.8, "window": 1000}
     for policy, pct in (("lru", 30), ("lru", 10), ("lfu", 30))
 }
-_COLD_LEGEND = _legend([
+_COLD_LEGEND = _view.legend([
     ("—●—", BLUE, "cold (starts empty)"),
     ("–■–", ORANGE, "warmed (starts with the most popular keys)"),
     ("···", "black", "steady state (theory), labelled “steady”"),
@@ -524,7 +476,7 @@ _STAMPEDE_PRESETS = {
 _ACTION_STYLE = {  # colour, hatch, the hatch in words
     "DB query": (VERMILLION, "//", "hatched ///"), "waits": (SKY, "\\\\", "hatched \\\\\\"), "hit": (GREEN, "", "plain"),
 }
-_STAMPEDE_LEGEND = _legend([("■", c, f"{a} ({pattern})") for a, (c, h, pattern) in _ACTION_STYLE.items()])
+_STAMPEDE_LEGEND = _view.legend([("■", c, f"{a} ({pattern})") for a, (c, h, pattern) in _ACTION_STYLE.items()])
 _STAMPEDE_FORMATS = {"mean latency": _ms, "slowest": _ms, "DB queries": "{:,}".format}
 
 
@@ -539,16 +491,23 @@ class _StampedeChart:
                       ["without\ncoalescing", "with\ncoalescing"])
         ax.set(ylim=(2 * SHOWN_REQUESTS + 0.5, -0.5), xlabel="time since the key expired (ms)")
         ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.axhline(SHOWN_REQUESTS, color="#999999", linewidth=0.8)
+        # One bar per row, made once and moved on each redraw: far cheaper than new bars each time.
+        self.bars = {
+            coalesced: ax.barh(rows, 1, left=0, height=0.7, edgecolor="black").patches
+            for coalesced, rows in self.rows_of.items()
+        }
         _view.freeze_layout(self.figure)
 
     def html(self, result: model.Stampede, alt: str) -> str:
-        _view.clear(self.ax)
-        self.ax.axhline(SHOWN_REQUESTS, color="#999999", linewidth=0.8)
-        for coalesced, mode in model.stampede_sample(result, SHOWN_REQUESTS).groupby("coalesced"):
-            start, done = mode["arrival_ms"].to_numpy(), mode["done_ms"].to_numpy()
-            styles = [_ACTION_STYLE[action] for action in mode["action"]]
-            self.ax.barh(self.rows_of[coalesced][: len(mode)], done - start, left=start, height=0.7,
-                         color=[c for c, _, _ in styles], hatch=[h for _, h, _ in styles], edgecolor="black")
+        sample = model.stampede_sample(result, SHOWN_REQUESTS)
+        for coalesced, bars in self.bars.items():
+            mode = sample[sample["coalesced"] == coalesced]
+            for bar, (start, done, action) in zip(bars, mode[["arrival_ms", "done_ms", "action"]].itertuples(False)):
+                colour, hatch, _ = _ACTION_STYLE[action]
+                bar.set(x=start, width=done - start, facecolor=colour, hatch=hatch)
+            for i, bar in enumerate(bars):
+                bar.set_visible(i < len(mode))
         self.ax.set_xlim(0, 1.05 * result.timeline["done_ms"].max())
         return _view.figure_html(self.figure, alt)
 

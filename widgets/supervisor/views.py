@@ -47,7 +47,7 @@ def _censuses(day: SweepDay) -> pd.DataFrame:
 def render(values: _view.Values) -> str:
     """The censuses and what each run of the supervisor did, for the controls' values."""
     day = sweep_day(**values)
-    caption = (f"{values['bookings']} bookings in a day; the supervisor runs every {values['timeout']} s "
+    caption = (f"{values['bookings']:,} bookings in a day; the supervisor runs every {values['timeout']:,} s "
                f"({SWEEP_MODES[values['mode']]})")
     rows = [(f"Run {i}", _run_text(run)) for i, run in enumerate(day.runs, start=1)]
     return _view.table(_censuses(day), caption) + _view.table(rows, "What each run did")
