@@ -4,6 +4,8 @@ These changes are invisible to a reader once a page has loaded:
 
 * every script file in the page head is deferred, so the text paints without waiting for
   them (except `documentation_options.js`, which inline scripts use at once);
+* the print stylesheet is linked for print only (`media="print"`), so the screen does not wait
+  for it (Jupyter Book links every stylesheet in `_static/` for all media);
 * the theme's `fontawesome.js` (1.5 MB, to draw icons as SVG) is dropped: its stylesheet
   already draws the same icons from the Font Awesome web fonts;
 * the search index and its scripts load on the search page only (elsewhere they serve
@@ -23,8 +25,10 @@ import json
 import re
 from pathlib import Path
 
-from sphinx.builders.html._assets import _JavaScript
+from sphinx.builders.html._assets import _CascadingStyleSheet, _JavaScript
 
+#: Stylesheets used only on paper.
+PRINT_ONLY = ("print.css",)
 #: Scripts that inline scripts on the page call as soon as they are parsed.
 RUN_AT_ONCE = ("documentation_options.js",)
 
@@ -51,6 +55,15 @@ def _defer_scripts(app, pagename, templatename, context, doctree) -> None:
         if not filename or filename.endswith(RUN_AT_ONCE) or {"async", "defer"} & attributes.keys():
             continue
         scripts[index] = _JavaScript(filename, priority=script.priority, **attributes, defer="defer")
+
+
+def _print_only_stylesheets(app, pagename, templatename, context, doctree) -> None:
+    sheets = context.get("css_files", [])
+    for index, sheet in enumerate(sheets):
+        filename = str(getattr(sheet, "filename", "") or "")
+        if filename.endswith(PRINT_ONLY):
+            attributes = {**dict(getattr(sheet, "attributes", {})), "media": "print"}
+            sheets[index] = _CascadingStyleSheet(filename, priority=sheet.priority, **attributes)
 
 
 def rewrite_theme_tags(html: str, search_page: bool) -> str:
@@ -101,5 +114,6 @@ def _rewrite_pages(app, exception) -> None:
 
 def setup(app):
     app.connect("html-page-context", _defer_scripts, priority=950)
+    app.connect("html-page-context", _print_only_stylesheets, priority=950)
     app.connect("build-finished", _rewrite_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -32,7 +32,7 @@ def test_no_index_or_column_name_rows_leak_from_a_dataframe() -> None:
         html = _view.table(frame, index=index)
         assert "strategy" not in html and "write_policy" not in html
         assert html.count("<tr>") == 3  # the header and two rows: no extra header row
-    assert "<th scope='row' style='text-align:left;padding-right:1em'>x</th>" in _view.table(frame, index=True)
+    assert "<th scope='row' style='text-align:left;padding-right:1em;min-width:6em'>x</th>" in _view.table(frame, index=True)
 
 
 def test_two_level_columns_become_one_header_row() -> None:

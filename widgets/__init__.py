@@ -20,6 +20,11 @@ CHAPTERS: dict[str, tuple[str, ...]] = {
     "02_interview_flow": ("interview.planner", "capacity.calculator"),
     "03_non_functional_requirements": (
         "availability.nines", "availability.composite", "availability.error_budget_view",
+        "fault_tolerance.breaker", "fault_tolerance.backoff", "fault_tolerance.amplification", "fault_tolerance.bulkheads",
+        "latency.fanout", "latency.hedged_requests", "latency.queueing", "latency.ladder",
+        "consistency.quorum_explorer", "consistency.visibility", "consistency.gossip", "consistency.techniques",
+        "consistency.fencing", "consistency.lagging_replicas",
+        "sketches.hyperloglog_view", "sketches.count_min_view", "sketches.bloom",
     ),
     "04_scaling_databases": (
         "caching.hit_ratio", "caching.strategy_animations", "caching.coalescing", "caching.ttl_staleness",

@@ -20,6 +20,8 @@ import pandas as pd
 _NUMBER = re.compile(r"^[-+−]?(\d|∞|\.\d)")
 _LEFT = "text-align:left"
 _RIGHT = "text-align:right;white-space:nowrap"
+#: Row headers keep a readable width when a wide table is squeezed into a phone's column (it scrolls instead).
+_ROW_HEADER = "text-align:left;padding-right:1em;min-width:6em"
 
 
 def number_text(x: object) -> str:
@@ -72,7 +74,7 @@ def _html_table(caption: str, header: Iterable[str] | None, rows: list[tuple[str
     body = []
     for label, values in rows:
         cells = "" if label is None else (
-            f"<th scope='row' style='text-align:left;padding-right:1em'>{html.escape(label)}</th>")
+            f"<th scope='row' style='{_ROW_HEADER}'>{html.escape(label)}</th>")
         for i, (value, style) in enumerate(zip(values, styles)):
             text = html.escape(value)
             cells += f"<td style='{style}'>{f'<code>{text}</code>' if i in code else text}</td>"
@@ -92,7 +94,7 @@ def table(data: pd.DataFrame | Sequence[tuple[str, str]], caption: str = "", *,
 
     >>> table([("Peak", "2 req/s")])  # doctest: +NORMALIZE_WHITESPACE
     "<div class='table-scroll' style='overflow-x:auto;max-width:100%'><table class='widget-table'><tbody><tr><th
-    scope='row' style='text-align:left;padding-right:1em'>Peak</th><td
+    scope='row' style='text-align:left;padding-right:1em;min-width:6em'>Peak</th><td
     style='text-align:right;white-space:nowrap'>2 req/s</td></tr></tbody></table></div>"
     """
     if not isinstance(data, pd.DataFrame):

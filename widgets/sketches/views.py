@@ -173,7 +173,7 @@ def _hll_table(curve, regime: str, precision: int, cardinality: int, runs: int, 
     memory = int(row["memory_bytes"])
     estimate = row["estimate"]
     rows = [
-        ("Registers m = 2^p", f"{2**precision:,}"),
+        ("Registers m = 2ᵖ", f"{2**precision:,}"),
         ("Memory (6-bit registers)", f"{memory:,} B = {human_bytes(memory)} = {human_bytes(memory, binary=True)}"),
         ("Standard error 1.04/√m", _percent(row["standard_error"])),
         (f"Measured rms error over {runs} run{'s' if runs > 1 else ''}", _percent(row["rms_error"])),
@@ -310,7 +310,7 @@ def _cm_tables(result: model.HeavyHitters, epsilon: float, delta: float, alpha: 
         (f"Memory ({CM_COUNTER_BYTES}-byte counters)", f"{memory:,} B = {human_bytes(memory)}"),
         ("N, requests counted", f"{result.total:,}"),
         ("Bound εN, with ε = e / width", f"{result.bound:,.0f}"),
-        ("Promised: a key within the bound", f"with probability ≥ {result.confidence:.3g} (1 − e^−depth)"),
+        ("Promised: a key within the bound", f"with probability ≥ {result.confidence:.3g} (1 − e⁻ᵈᵉᵖᵗʰ)"),
         ("Measured: keys within the bound", f"{result.within_bound:.2%} of the keys seen"),
         ("Mean overestimate, all keys seen", f"{result.mean_overestimate:,.1f}"),
     ]
@@ -422,8 +422,8 @@ def _bloom_tables(curve, chosen: model.BloomMeasurement, seed: int) -> str:
     rows = [
         ("Filter", f"{chosen.bits:,} bits ({human_bytes(math.ceil(chosen.bits / 8))}) for {chosen.items:,} items"),
         ("Hashes k (optimal (m/n) ln 2)", f"{chosen.hashes} ({optimal:.2f})"),
-        ("Formula (1 − e^(−kn/m))^k", _percent(chosen.formula)),
-        ("Exact form (1 − (1 − 1/m)^(kn))^k", _percent(chosen.exact)),
+        ("Formula (1 − exp(−kn/m))ᵏ", _percent(chosen.formula)),
+        ("Exact form (1 − (1 − 1/m)ᵏⁿ)ᵏ", _percent(chosen.exact)),
         (f"Measured: false positives in {chosen.queries:,} queries",
          f"{chosen.false_positives:,} = {_percent(chosen.measured)} ± {_percent(chosen.standard_error)}"),
     ]
