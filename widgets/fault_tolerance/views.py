@@ -122,8 +122,12 @@ class _RaceChart:
         for ax, title in ((self.calls_ax, "calls (the work)"), (self.time_ax, "until all succeed (s)")):
             ax.text(0.5, 1.03, title, transform=ax.transAxes, ha="center", va="bottom", fontsize=SMALL_PT)
             ax.set_ylim(len(names) - 0.5, -0.5)
-            ax.set_yticks(*((rows, [_STRATEGY_NAMES[n] for n in names]) if ax is self.calls_ax else ([],)))
+            ax.set_yticks([])
             ax.set_xticks([])  # the bars carry their values: no ticks, far fewer texts to draw
+            if ax is self.calls_ax:  # the strategies' names as plain texts: tick labels cost a third of a redraw
+                for row, name in zip(rows, names):
+                    ax.text(-0.04, row, _STRATEGY_NAMES[name], transform=ax.get_yaxis_transform(), ha="right",
+                            va="center", fontsize=SMALL_PT)
             self.bars[ax] = ax.barh(list(rows), [1] * len(names), height=0.7, edgecolor=BLACK, linewidth=0.6,
                                     color=[s[0] for s in _STRATEGY_STYLE.values()]).patches
             for bar, style in zip(self.bars[ax], _STRATEGY_STYLE.values()):
