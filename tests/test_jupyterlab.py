@@ -46,7 +46,12 @@ WIDGET_OUTPUT = ".jp-OutputArea-output:has(> .jupyter-widgets)"  # a widget view
 TOP_WIDGET = ".jp-OutputArea-output > .jupyter-widgets"  # a widget output's top-level view
 WIDGET = f"{TOP_WIDGET}.widget-vbox"  # an interactive's top-level box
 PROMPT = ".jp-CodeCell .jp-InputPrompt"
-IDLE_JS = """document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]') !== null"""
+#: The kernel is idle, as the status bar shows it: "Python 3 (ipykernel) | Idle". The execution indicator alone
+#: is not enough: it reads "idle" while the bar still says "No Kernel | Initializing", and a Run All clicked
+#: then runs nothing (every prompt stays "[ ]:").
+IDLE_JS = """(document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]') !== null
+    && [...document.querySelectorAll('.jp-StatusBar-TextItem')]
+        .some(item => /^(?!No Kernel\\b).+ \\| Idle$/.test(item.textContent.trim())))"""
 
 #: User settings for this server only: no autosave (the notebook is never written) and every
 #: cell kept in the DOM (no virtual scrolling hiding the widget's output).
@@ -278,6 +283,22 @@ def switch_principal(widget) -> tuple[str, str]:
         f"([el, before]) => ({SHOWN_JS})(el) !== before", arg=[widget.element_handle(), before],
     )
     return before, shown(widget)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("kernel", "idle"), [
+    ("No Kernel | Initializing", False),  # the notebook is drawn, the kernel not yet started: Run All would do nothing
+    ("Python 3 (ipykernel) | Connecting", False),
+    ("Python 3 (ipykernel) | Busy", False),
+    ("Python 3 (ipykernel) | Idle", True),
+])
+def test_idle_waits_for_a_connected_kernel(browser, kernel: str, idle: bool) -> None:
+    """IDLE_JS, on a status bar as JupyterLab draws it while a notebook opens (the indicator already "idle")."""
+    page = browser.new_page()
+    page.set_content(f'<div class="jp-Notebook-ExecutionIndicator" data-status="idle"></div>'
+                     f'<div class="jp-StatusBar-TextItem">{kernel}</div>')
+    assert page.evaluate(f"() => {IDLE_JS}") is idle
+    page.close()
 
 
 @pytest.mark.browser
