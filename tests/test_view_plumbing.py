@@ -65,3 +65,17 @@ def test_live_controls_are_marked_kernel_only_and_carry_their_label_as_tooltip()
     label = "A rather long label that a narrow column cuts"
     assert [child.value.split("Settings: ")[1] for child in widget.stack.children] == [
         f"{label}: <b>1</b></p>1", f"{label}: <b>2</b></p>2"]  # each view states its own settings
+
+
+def test_cheap_ticks_show_the_positions_given_and_hide_the_spare_slots() -> None:
+    fig, ax = _view.fixed_axes(4.6, 2.0, axis=True)
+    ax.set(yscale="log", ylim=(1, 1000))
+    ticks = _view.Ticks(ax, "y", slots=4)
+    ticks.set([1, 10, 100], ["1", "10", "100"])
+    shown = [(t.xy, t.get_text()) for t in ticks.texts if t.get_visible()]
+    assert shown == [((0, 1), "1"), ((0, 10), "10"), ((0, 100), "100")]
+    assert list(ticks.marks.get_ydata()) == [1, 10, 100]
+    assert len(ticks.grid.get_segments()) == 3
+    ticks.set([1, 10, 100, 1000, 10_000], ["a", "b", "c", "d", "e"])  # more than the slots: the first four
+    assert [t.get_text() for t in ticks.texts if t.get_visible()] == ["a", "b", "c", "d"]
+    assert len(ax.yaxis.get_ticklocs()) == 0  # matplotlib's own ticks are gone

@@ -1,5 +1,5 @@
-"""Charts: the palette, the phone-sized figure, one way to set a figure up, a log axis, one way to clear
-it, a figure as inline SVG, and the HTML legend under a chart.
+"""Charts: the palette, the phone-sized figure, one way to set a figure up, a log axis, cheap ticks and
+axis labels, one way to clear it, a figure as inline SVG, and the HTML legend under a chart.
 
 Every chart reuses one matplotlib figure per widget and updates its artists, so a control change
 redraws in milliseconds.
@@ -14,6 +14,8 @@ import io
 import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.collections import LineCollection
+from matplotlib.markers import TICKDOWN, TICKLEFT
 from matplotlib.ticker import NullLocator
 
 #: Okabe & Ito's colour-blind-safe palette (blue, orange, green, vermillion, purple, sky, yellow, black).
@@ -61,6 +63,56 @@ def log_x(ax: Axes, ticks, unit: str = "") -> None:
     ax.set_xscale("log")
     ax.set_xticks(ticks, [f"{t:g}{unit}" for t in ticks])
     ax.xaxis.set_minor_locator(NullLocator())
+
+
+class Ticks:
+    """Tick marks, grid lines and tick labels of one axis as plain artists, set once or moved on a redraw.
+
+    Matplotlib lays its own ticks out again at every draw: half of these charts' redraw time. Set the
+    axis's scale and limits first (a new scale brings back matplotlib's ticks).
+    """
+
+    def __init__(self, ax, axis: str, positions=(), labels=(), *, slots: int | None = None, grid: bool = True):
+        (ax.xaxis if axis == "x" else ax.yaxis).set_major_locator(NullLocator())
+        (ax.xaxis if axis == "x" else ax.yaxis).set_minor_locator(NullLocator())
+        self.axis = axis
+        transform = ax.get_xaxis_transform() if axis == "x" else ax.get_yaxis_transform()
+        (self.marks,) = ax.plot([], [], linestyle="none", marker=TICKDOWN if axis == "x" else TICKLEFT,
+                                markersize=3.5, markeredgewidth=0.8, color="black", transform=transform,
+                                clip_on=False)
+        self.grid = ax.add_collection(LineCollection([], colors="#b0b0b0", alpha=0.3, linewidths=0.8,
+                                                     transform=transform, zorder=0.5)) if grid else None
+        offset = (0, -5) if axis == "x" else (-5, 0)
+        align = {"ha": "center", "va": "top"} if axis == "x" else {"ha": "right", "va": "center"}
+        self.texts = [ax.annotate("", (0, 0), xycoords=transform, xytext=offset, textcoords="offset points",
+                                  fontsize=MIN_FONT_PT, **align) for _ in range(slots or len(positions))]
+        self.set(positions, labels)
+
+    def set(self, positions, labels) -> None:
+        """Ticks at ``positions`` (data units), labelled; at most as many as the slots."""
+        positions = list(positions)[: len(self.texts)]
+        ends = [(p, 0) for p in positions] if self.axis == "x" else [(0, p) for p in positions]
+        self.marks.set_data([x for x, _ in ends], [y for _, y in ends])
+        if self.grid is not None:
+            self.grid.set_segments([[(p, 0), (p, 1)] if self.axis == "x" else [(0, p), (1, p)] for p in positions])
+        for i, text in enumerate(self.texts):
+            text.set_visible(i < len(positions))
+            if i < len(positions):
+                text.xy = ends[i]
+                text.set_text(labels[i])
+
+
+def x_label(ax: Axes, text: str, pad_pt: float = 19) -> None:
+    """An x label as a plain text under the axes: ``set_xlabel`` measures the tick labels again at every
+    draw (a third of a cheap chart's redraw)."""
+    ax.annotate(text, (0.5, 0), xycoords="axes fraction", xytext=(0, -pad_pt), textcoords="offset points",
+                ha="center", va="top", fontsize=MIN_FONT_PT)
+
+
+def y_label(ax: Axes, text: str, pad_pt: float = 30) -> None:
+    """A y label as a plain text ``pad_pt`` left of the axes (its centre line), as :func:`x_label`."""
+    ax.annotate(text, (0, 0.5), xycoords="axes fraction", xytext=(-pad_pt, 0), textcoords="offset points",
+                ha="center", va="center", rotation=90, fontsize=MIN_FONT_PT, linespacing=1.1)
 
 
 def clear(ax: Axes) -> None:

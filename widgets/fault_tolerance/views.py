@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter, NullLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from widgets import _view
 from widgets._view.tables import number_text
@@ -36,32 +36,18 @@ def _times(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
-def _plain_log(axis, numticks: int = 5) -> None:
-    """A log axis labelled in plain numbers ("1,000", "0.1"): mathtext powers of ten are slow to draw."""
-    axis.set_major_locator(LogLocator(numticks=numticks))
-    axis.set_major_formatter(FuncFormatter(lambda value, _pos: number_text(float(value))))
-    axis.set_minor_locator(NullLocator())
-    axis.set_minor_formatter(NullFormatter())
-
-
-def _log_limits(ax, low: float, high: float) -> None:
-    """Log y limits with plain ticks at 1, 2 and 5 times each power of ten over short ranges, else decades."""
-    ax.set_ylim(low, high)
+def _log_ticks(low: float, high: float) -> list[float]:
+    """Ticks for a log axis from low to high: 1, 2 and 5 times each power of ten over short ranges, else decades."""
     first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
     steps, stride = ((1, 3), 1) if last - first <= 3 else ((1,), 1 if last - first <= 5 else 2)
-    ax.set_yticks([m * 10.0**e for e in range(first, last + 1, stride) for m in steps if low <= m * 10.0**e <= high])
+    return [m * 10.0**e for e in range(first, last + 1, stride) for m in steps if low <= m * 10.0**e <= high]
 
 
-def _xlabel(ax, text: str, pad_pt: float = 19) -> None:
-    """An x label placed once under the axes: matplotlib's own re-measures the tick labels on every draw."""
-    ax.annotate(text, (0.5, 0), xycoords="axes fraction", xytext=(0, -pad_pt), textcoords="offset points",
-                ha="center", va="top", fontsize=SMALL_PT)
-
-
-def _ylabel(ax, text: str, pad_pt: float = 30) -> None:
-    """A y label placed once left of the axes (see :func:`_xlabel`)."""
-    ax.annotate(text, (0, 0.5), xycoords="axes fraction", xytext=(-pad_pt, 0), textcoords="offset points",
-                ha="center", va="center", rotation=90, fontsize=SMALL_PT, linespacing=1.1)
+def _log_limits(ax, ticks: _view.Ticks, low: float, high: float) -> None:
+    """Log y limits, and plain ticks (:func:`_log_ticks`) moved to them."""
+    ax.set_ylim(low, high)
+    at = _log_ticks(low, high)
+    ticks.set(at, [number_text(t) for t in at])
 
 
 def _axes(fig, left: float, bottom: float, width: float, height: float):
@@ -166,11 +152,11 @@ class _WaitsChart:
         self.ax = ax
         ax.tick_params(labelsize=SMALL_PT)
         ax.set(xlim=(0.5, RETRIES_SHOWN + 0.5), yscale="log")
-        ax.set_xticks(range(2, RETRIES_SHOWN + 1, 2))
-        _xlabel(ax, "retry")
-        _ylabel(ax, "wait before it (ms)", 42)
-        _plain_log(ax.yaxis)
-        ax.grid(True, axis="y", alpha=0.3)
+        retries = range(2, RETRIES_SHOWN + 1, 2)
+        _view.Ticks(ax, "x", retries, [str(r) for r in retries], grid=False)
+        self.y_ticks = _view.Ticks(ax, "y", slots=12)
+        _view.x_label(ax, "retry")
+        _view.y_label(ax, "wait before it (ms)", 42)
         self.expected, self.drawn, self.offsets = {}, {}, {}
         for k, (jitter, (colour, _, marker, line, _)) in enumerate(list(_STRATEGY_STYLE.items())[1:]):
             if line != "none":
@@ -191,7 +177,7 @@ class _WaitsChart:
                 self.expected[jitter].set_data(retries + self.offsets[jitter], expected)
         everything = np.concatenate([np.asarray(w) for w in waits.values()])
         top = everything.max() * 1.6
-        _log_limits(self.ax, max(everything[everything > 0].min() / 1.6, top * 1e-4), top)
+        _log_limits(self.ax, self.y_ticks, max(everything[everything > 0].min() / 1.6, top * 1e-4), top)
         alt = (
             f"Log-scale chart of one client's wait in ms before retries 1 to {RETRIES_SHOWN}, base {base:g} ms, "
             f"cap {cap:,.0f} ms. Drawn: "
@@ -270,8 +256,8 @@ class _BreakerChart:
         ax = self.calls
         ax.set(xlim=(0, BREAKER_S), ylim=(0, 1.6 * BREAKER_RATE), xticks=np.arange(0, BREAKER_S + 1, 30),
                yticks=np.arange(0, 1.6 * BREAKER_RATE + 1, 5))
-        _xlabel(ax, "time (s)")
-        _ylabel(ax, "calls/s to the\ndependency", 33)
+        _view.x_label(ax, "time (s)")
+        _view.y_label(ax, "calls/s to the\ndependency", 33)
         ax.grid(True, axis="y", alpha=0.3)
         self.outages = [a.axvspan(0, 0, facecolor="#eeeeee", edgecolor=OUTAGE_GREY, hatch="xx", linewidth=0,
                                   zorder=0) for a in (self.band, self.calls)]
@@ -377,15 +363,15 @@ class _BulkheadChart:
         self.rate = _axes(self.figure, 0.85, 2.15, 3.6, 1.25)
         self.p99 = _axes(self.figure, 0.85, 0.5, 3.6, 1.4)
         self.rate.set(ylim=(0, 105), yticks=(0, 50, 100))
-        _ylabel(self.rate, "answered in\ntime (%)", 36)
+        _view.y_label(self.rate, "answered in\ntime (%)", 36)
         self.rate.set_xticks([])
         self.p99.set(yscale="log", ylim=(_P99_TICKS[0], _P99_TICKS[-1] * 3))
         self.p99.yaxis.set_major_locator(FixedLocator(_P99_TICKS))
         self.p99.yaxis.set_major_formatter(FuncFormatter(lambda ms, _p: f"{ms / 1000:g} s" if ms >= 1000
                                                          else f"{ms:g} ms"))
         self.p99.yaxis.set_minor_locator(NullLocator())
-        _ylabel(self.p99, "p99", 44)
-        _xlabel(self.p99, "endpoint (0: the one whose dependency slows)")
+        _view.y_label(self.p99, "p99", 44)
+        _view.x_label(self.p99, "endpoint (0: the one whose dependency slows)")
         self.bars = {}
         for ax in (self.rate, self.p99):
             ax.grid(True, axis="y", alpha=0.3)
@@ -489,11 +475,11 @@ class _AmplificationChart:
         self.figure, ax = _view.fixed_axes(WIDTH_IN, 2.9, margins=(0.7, 0.5, 0.15, 0.1), axis=True)
         self.ax = ax
         ax.tick_params(labelsize=SMALL_PT)
-        ax.set(xlim=(0, 1.02), xticks=(0, 0.25, 0.5, 0.75, 1), yscale="log")
-        _xlabel(ax, "failure probability of each call to the deepest dependency")
-        _ylabel(ax, "calls at the deepest\ndependency per request", 36)
-        _plain_log(ax.yaxis)
-        ax.grid(True, axis="y", alpha=0.3)
+        ax.set(xlim=(0, 1.02), yscale="log")
+        _view.Ticks(ax, "x", (0, 0.25, 0.5, 0.75, 1), ["0", "0.25", "0.5", "0.75", "1"], grid=False)
+        self.y_ticks = _view.Ticks(ax, "y", slots=12)
+        _view.x_label(ax, "failure probability of each call to the deepest dependency")
+        _view.y_label(ax, "calls at the deepest\ndependency per request", 36)
         (self.line,) = ax.plot([], [], color=BLUE, linewidth=1.6)
         (self.dots,) = ax.plot([], [], "o", color=BLUE, markersize=5)
         (self.budget,) = ax.plot([], [], "s--", color=ORANGE, markersize=5)
@@ -508,7 +494,7 @@ class _AmplificationChart:
         self.budget.set_data(points.index, points["with budget"])
         self.worst.set_ydata([bound.worst] * 2)
         self.ceiling.set_ydata([bound.ceiling] * 2)
-        _log_limits(self.ax, 0.8, max(bound.worst, 2) * 2.5)
+        _log_limits(self.ax, self.y_ticks, 0.8, max(bound.worst, 2) * 2.5)
         self.worst_text.set(y=bound.worst * 1.06, text=f"worst {number_text(bound.worst)}")
         self.ceiling_text.set(y=bound.ceiling / 1.06, text=f"budget ceiling {bound.ceiling:.3g}")
         alt = (

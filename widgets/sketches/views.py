@@ -10,9 +10,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from matplotlib.collections import LineCollection
-from matplotlib.markers import TICKDOWN, TICKLEFT
-from matplotlib.ticker import NullLocator
 
 from widgets import _view
 from widgets._view.tables import number_text
@@ -30,13 +27,9 @@ def _percent(x: float) -> str:
 
 
 def _label_axes(ax, left_in: float, xlabel: str, ylabel: str) -> None:
-    """Axis labels as plain texts at fixed offsets (``left_in``: the left margin, in inches).
-
-    Unlike ``set_xlabel``, they need no measuring of the tick labels at each draw (a third of a redraw).
-    """
-    style = {"xycoords": "axes fraction", "textcoords": "offset points", "fontsize": SMALL_PT}
-    ax.annotate(xlabel, (0.5, 0), xytext=(0, -19), ha="center", va="top", **style)
-    ax.annotate(ylabel, (0, 0.5), xytext=(3 - 72 * left_in, 0), ha="left", va="center", rotation=90, **style)
+    """Cheap axis labels (:func:`_view.x_label`), the y label just inside the left margin (``left_in``, inches)."""
+    _view.x_label(ax, xlabel)
+    _view.y_label(ax, ylabel, 72 * left_in - 8.5)
 
 
 def _top_labels(ax, xs, labels, title: str) -> list:
@@ -46,43 +39,6 @@ def _top_labels(ax, xs, labels, title: str) -> list:
     texts = [ax.annotate(label, (x, 1), xytext=(0, 3), **style) for x, label in zip(xs, labels)]
     ax.annotate(title, (0.5, 1), xytext=(0, 16), **{**style, "xycoords": "axes fraction"})
     return texts
-
-
-class _Ticks:
-    """Tick marks, grid lines and tick labels of one axis as plain artists, set once or moved on a redraw.
-
-    Matplotlib lays its own ticks out again at every draw: half of these charts' redraw time. Set the
-    axis's scale and limits first (a new scale brings back matplotlib's ticks).
-    """
-
-    def __init__(self, ax, axis: str, positions=(), labels=(), *, slots: int | None = None, grid: bool = True):
-        (ax.xaxis if axis == "x" else ax.yaxis).set_major_locator(NullLocator())
-        (ax.xaxis if axis == "x" else ax.yaxis).set_minor_locator(NullLocator())
-        self.axis = axis
-        transform = ax.get_xaxis_transform() if axis == "x" else ax.get_yaxis_transform()
-        (self.marks,) = ax.plot([], [], linestyle="none", marker=TICKDOWN if axis == "x" else TICKLEFT,
-                                markersize=3.5, markeredgewidth=0.8, color="black", transform=transform,
-                                clip_on=False)
-        self.grid = ax.add_collection(LineCollection([], colors="#b0b0b0", alpha=0.3, linewidths=0.8,
-                                                     transform=transform, zorder=0.5)) if grid else None
-        offset = (0, -5) if axis == "x" else (-5, 0)
-        align = {"ha": "center", "va": "top"} if axis == "x" else {"ha": "right", "va": "center"}
-        self.texts = [ax.annotate("", (0, 0), xycoords=transform, xytext=offset, textcoords="offset points",
-                                  fontsize=SMALL_PT, **align) for _ in range(slots or len(positions))]
-        self.set(positions, labels)
-
-    def set(self, positions, labels) -> None:
-        """Ticks at ``positions`` (data units), labelled; at most as many as the slots."""
-        positions = list(positions)[: len(self.texts)]
-        ends = [(p, 0) for p in positions] if self.axis == "x" else [(0, p) for p in positions]
-        self.marks.set_data([x for x, _ in ends], [y for _, y in ends])
-        if self.grid is not None:
-            self.grid.set_segments([[(p, 0), (p, 1)] if self.axis == "x" else [(0, p), (1, p)] for p in positions])
-        for i, text in enumerate(self.texts):
-            text.set_visible(i < len(positions))
-            if i < len(positions):
-                text.xy = ends[i]
-                text.set_text(labels[i])
 
 
 # ---------------------------------------------------------------- HyperLogLog: memory against error
@@ -135,8 +91,8 @@ class _HllChart:
         ax.set(xscale="log", yscale="log", xlim=(memory[0] / 1.5, memory[-1] * 1.5), ylim=HLL_YLIM)
         shown = HLL_PRECISIONS[::4]  # 16, 256, 4,096 and 65,536 registers
         at = [model.hll_memory_bytes(p) for p in shown]
-        _Ticks(ax, "x", at, [human_bytes(b) for b in at])
-        _Ticks(ax, "y", [1e-4, 1e-3, 1e-2, 1e-1, 1], ["0.01%", "0.1%", "1%", "10%", "100%"])
+        _view.Ticks(ax, "x", at, [human_bytes(b) for b in at])
+        _view.Ticks(ax, "y", [1e-4, 1e-3, 1e-2, 1e-1, 1], ["0.01%", "0.1%", "1%", "10%", "100%"])
         _top_labels(ax, at, [f"{2**p:,}" for p in shown], "registers m")
         _label_axes(ax, 0.72, "memory (6-bit registers, decimal units)", "relative error (rms)")
         ax.plot(memory, [model.hll_standard_error(2**p) for p in HLL_PRECISIONS], "-", color="black", linewidth=1.2)
@@ -267,8 +223,8 @@ class _HeavyHittersChart:
         (self.bound,) = ax.plot(ranks, ranks, linestyle="none", marker="_", markersize=17, markeredgewidth=2,
                                 color="black")
         ax.set(xlim=(0.4, CM_TOP + 0.6))
-        _Ticks(ax, "x", ranks, [str(r) for r in ranks], grid=False)
-        self.y_ticks = _Ticks(ax, "y", slots=7)
+        _view.Ticks(ax, "x", ranks, [str(r) for r in ranks], grid=False)
+        self.y_ticks = _view.Ticks(ax, "y", slots=7)
         _label_axes(ax, 0.84, f"key by rank (1 = most frequent of {CM_KEYS:,})", "count")
 
     def html(self, result: model.HeavyHitters, alpha: float) -> str:
@@ -384,8 +340,8 @@ class _BloomChart:
         self.figure, ax = _view.fixed_axes(WIDTH_IN, 3.2, margins=(0.86, 0.5, 0.15, 0.55), axis=True)
         self.ax = ax
         ax.set(yscale="log", xlim=(0, 20.5), ylim=BLOOM_YLIM)
-        _Ticks(ax, "x", range(0, 21, 4), [str(x) for x in range(0, 21, 4)])
-        _Ticks(ax, "y", [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1], ["0.001%", "0.01%", "0.1%", "1%", "10%", "100%"])
+        _view.Ticks(ax, "x", range(0, 21, 4), [str(x) for x in range(0, 21, 4)])
+        _view.Ticks(ax, "y", [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1], ["0.001%", "0.01%", "0.1%", "1%", "10%", "100%"])
         self.top = _top_labels(ax, BLOOM_GRID, [""] * len(BLOOM_GRID), "optimal k = (m/n) ln 2, rounded")
         _label_axes(ax, 0.86, "bits per item m/n", "false positive rate")
         ax.plot(BLOOM_XS, model.bloom_formula_curve(BLOOM_ITEMS, BLOOM_XS), "-", color="black", linewidth=1.2)
