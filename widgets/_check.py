@@ -25,7 +25,12 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-__all__ = ["choice", "integer", "number", "range_text"]
+__all__ = ["MAX_SEED", "choice", "integer", "number", "range_text", "seed", "milliseconds", "MAX_MS"]
+
+#: The largest seed a model takes: every seed fits numpy's int64.
+MAX_SEED = 2**63 - 1
+#: The longest duration a model takes, in ms (about 11.6 days).
+MAX_MS = 1e9
 
 
 def _bound_text(bound: Any) -> str:
@@ -72,6 +77,15 @@ def integer(name: str, value: Any, low: int, high: float = math.inf) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
         raise _error(name, f"an integer{range_text(low, high)}", value)
     return int(value)
+
+
+def seed(value: Any, *, spare: int = 0) -> int:
+    """A random seed, an integer in [0, MAX_SEED - spare] (``spare``: seeds a model derives by adding to it).
+
+    >>> seed(7)
+    7
+    """
+    return integer("seed", value, 0, MAX_SEED - spare)
 
 
 def _finite(value: Any, exact: bool) -> Any:
@@ -162,3 +176,12 @@ def choice(name: str, value: Any, allowed: Iterable[Any]) -> Any:
     if not any(_same(value, a) for a in allowed):
         raise _error(name, f"one of {', '.join(map(repr, allowed))}", value)
     return value
+
+
+def milliseconds(name: str, value: Any, *, positive: bool = False) -> float:
+    """A duration in ms in [0, MAX_MS] ((0, MAX_MS] if ``positive``).
+
+    >>> milliseconds("lag_ms", 2.5)
+    2.5
+    """
+    return number(name, value, 0, MAX_MS, open_low=positive)

@@ -44,6 +44,21 @@ def number_text(x: object) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def percent(fraction: float, digits: int = 2) -> str:
+    """A fraction as a percentage to ``digits`` significant digits of the smaller of it and its complement,
+    so 99.97% keeps the digits that say how much is missing.
+
+    >>> percent(0.999702), percent(0.999999), percent(0.99), percent(0.0015), percent(0.00813, 3), percent(0)
+    ('99.97%', '99.9999%', '99%', '0.15%', '0.813%', '0%')
+    """
+    if fraction >= 1 or fraction <= 0:
+        return "100%" if fraction >= 1 else "0%"
+    small = min(fraction, 1 - fraction) * 100
+    decimals = min(12, max(0, digits - 1 - math.floor(math.log10(small))))
+    text = f"{100 * fraction:.{decimals}f}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
+
+
 def _aligned(cells: Sequence[str]) -> str:
     """The style of a column: right and unwrapped if every cell is a number, else left."""
     return _RIGHT if cells and all(_NUMBER.match(cell) for cell in cells) else _LEFT

@@ -45,17 +45,8 @@ GOSSIP_MODES = ("push", "pull", "push-pull")
 #: Largest number of trials of the WARS simulation, and of times in its grid.
 MAX_TRIALS = 10**6
 MAX_TIMES = 10_000
-MAX_MS = 1e9
-MAX_SEED = 2**63 - 1
 
 
-def _seed(seed: Any) -> int:
-    return _check.integer("seed", seed, 0, MAX_SEED)
-
-
-def _ms(name: str, value: Any, *, positive: bool = False) -> float:
-    """A duration in ms in [0, 1e9] ((0, 1e9] if ``positive``)."""
-    return _check.number(name, value, 0, MAX_MS, open_low=positive)
 
 
 def _sizes(n: Any, r: Any, w: Any) -> tuple[int, int, int]:
@@ -199,8 +190,8 @@ LATENCY_PROFILES = {
 def _latency(name: str, spec: Any) -> float | np.ndarray:
     """A delay distribution: a number is an exponential's mean (ms), a sequence an empirical distribution."""
     if isinstance(spec, (int, float, np.number)) and not isinstance(spec, bool):
-        return _ms(name, spec, positive=True)
-    values = [_ms(f"{name}[{i}]", v) for i, v in enumerate(_sequence(name, spec))]
+        return _check.milliseconds(name, spec, positive=True)
+    values = [_check.milliseconds(f"{name}[{i}]", v) for i, v in enumerate(_sequence(name, spec))]
     return np.asarray(values)
 
 
@@ -289,14 +280,14 @@ def t_visibility(
     ([0.43, 0.8, 1.0], 0.3333)
     """
     n, r, w = _sizes(n, r, w)
-    times = np.asarray([_ms(f"times_ms[{i}]", t) for i, t in enumerate(_sequence("times_ms", times_ms))])
+    times = np.asarray([_check.milliseconds(f"times_ms[{i}]", t) for i, t in enumerate(_sequence("times_ms", times_ms))])
     if len(times) > MAX_TIMES:
         raise ValueError(f"times_ms must hold at most {MAX_TIMES:,} times, got {len(times):,}")
     trials = _check.integer("trials", trials, 1, min(MAX_TRIALS, MAX_CELLS // n))
     delays = {"write_ms": _latency("write_ms", write_ms), "ack_ms": _latency("ack_ms", ack_ms),
               "read_ms": _latency("read_ms", read_ms), "response_ms": _latency("response_ms", response_ms)}
     propagate = _check.choice("propagate", propagate, (True, False))
-    thresholds = np.sort(_visibility_thresholds(n, r, w, trials, delays, propagate, _seed(seed)))
+    thresholds = np.sort(_visibility_thresholds(n, r, w, trials, delays, propagate, _check.seed(seed)))
     p = np.searchsorted(thresholds, times, side="right") / trials
     return TVisibility(
         n=n, r=r, w=w, propagate=propagate, trials=trials,
@@ -345,7 +336,7 @@ def _spread(n: int, runs: int, mode: str, seed: int) -> np.ndarray:
 def _gossip_inputs(n: Any, runs: Any, mode: Any, seed: Any) -> tuple[int, int, str, int]:
     n = _check.integer("n", n, 1, MAX_NODES)
     runs = _check.integer("runs", runs, 1, min(MAX_RUNS, MAX_CELLS // n))
-    return n, runs, _check.choice("mode", mode, GOSSIP_MODES), _seed(seed)
+    return n, runs, _check.choice("mode", mode, GOSSIP_MODES), _check.seed(seed)
 
 
 def gossip_rounds(n: int, *, runs: int = 100, mode: str = "push", seed: int = 0) -> tuple[int, ...]:
@@ -498,12 +489,12 @@ def technique_costs(
     sizes = [_check.integer(f"n[{i}]" if not isinstance(n, int) else "n", size, 2, MAX_NODES)
              for i, size in enumerate(_sequence("n", n))]
     args = dict(
-        hop_ms=_ms("hop_ms", hop_ms), refresh_ms=_ms("refresh_ms", refresh_ms),
-        gossip_round_ms=_ms("gossip_round_ms", gossip_round_ms, positive=True),
+        hop_ms=_check.milliseconds("hop_ms", hop_ms), refresh_ms=_check.milliseconds("refresh_ms", refresh_ms),
+        gossip_round_ms=_check.milliseconds("gossip_round_ms", gossip_round_ms, positive=True),
         gossip_mode=_check.choice("gossip_mode", gossip_mode, GOSSIP_MODES),
-        election_ms=_ms("election_ms", election_ms),
+        election_ms=_check.milliseconds("election_ms", election_ms),
         claim_probability=_check.number("claim_probability", claim_probability, 0, 1, open_low=True, optional=True),
-        runs=_check.integer("runs", runs, 1, MAX_RUNS), seed=_seed(seed),
+        runs=_check.integer("runs", runs, 1, MAX_RUNS), seed=_check.seed(seed),
     )
     table = pd.DataFrame([row for size in sizes for row in _technique_rows(size, **args)])
     numbers = ["messages_per_update", "messages_per_round", "duplicates_per_update", "converge_ms"]
@@ -583,9 +574,9 @@ def split_brain(
     (('B1',), ('A2',))
     """
     fencing = _check.choice("fencing", fencing, (True, False))
-    lease = _ms("lease_ms", lease_ms, positive=True)
+    lease = _check.milliseconds("lease_ms", lease_ms, positive=True)
     pause_at = _check.number("pause_at_ms", pause_at_ms, 0, lease, open_high=True)
-    pause, after = _ms("pause_ms", pause_ms), _ms("new_write_after_ms", new_write_after_ms)
+    pause, after = _check.milliseconds("pause_ms", pause_ms), _check.milliseconds("new_write_after_ms", new_write_after_ms)
     token = _check.integer("token", token, 0, 2**62)
     resume, b_writes = pause_at + pause, lease + after
     steps = [  # in the order they happen when times tie
@@ -662,11 +653,11 @@ def replica_reads(
     (False, False, False, False, True)
     """
     replicas = _check.integer("replicas", replicas, 2, MAX_FOLLOWED)
-    times = np.asarray([_ms(f"read_times_ms[{i}]", t) for i, t in enumerate(_sequence("read_times_ms", read_times_ms))])
+    times = np.asarray([_check.milliseconds(f"read_times_ms[{i}]", t) for i, t in enumerate(_sequence("read_times_ms", read_times_ms))])
     if len(times) > MAX_TIMES:
         raise ValueError(f"read_times_ms must hold at most {MAX_TIMES:,} times, got {len(times):,}")
-    mean = _ms("mean_lag_ms", mean_lag_ms, positive=True)
-    rng = np.random.default_rng(_seed(seed))
+    mean = _check.milliseconds("mean_lag_ms", mean_lag_ms, positive=True)
+    rng = np.random.default_rng(_check.seed(seed))
     lags = np.concatenate([[0.0], rng.exponential(mean, replicas - 1)])
     sees = times[:, None] >= lags[None, :]
     hops = rng.integers(0, replicas, size=len(times))

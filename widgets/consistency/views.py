@@ -26,29 +26,13 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import NullLocator
 
 from widgets import _view
-from widgets._view.tables import number_text
+from widgets._view.tables import number_text, percent
 
 from . import model
 
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY = _view.PALETTE[:6]
 BLACK, GREY = _view.PALETTE[7], "#777777"
 WIDTH_IN, FONT = _view.FIGURE_WIDTH_IN, _view.MIN_FONT_PT
-
-
-def _percent(p: float) -> str:
-    """A probability as a percentage with up to two significant digits of what is missing.
-
-    >>> _percent(0.999702), _percent(0.999999), _percent(0.99), _percent(0.0015)
-    ('99.97%', '99.9999%', '99%', '0.15%')
-    """
-    if p >= 1:
-        return "100%"
-    if p <= 0:
-        return "0%"
-    small = min(p, 1 - p) * 100
-    decimals = min(12, max(0, 1 - math.floor(math.log10(small))))
-    text = f"{100 * p:.{decimals}f}"
-    return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
 
 
 def _count(x: float) -> str:
@@ -159,7 +143,7 @@ class _QuorumChart:
 def _quorum_rows(q: model.Quorum) -> list[tuple[str, str]]:
     up = q.n - q.failed
     staleness = " / ".join(f"{model.k_staleness(q.n, q.r, q.w, k):.3f}" for k in K_VERSIONS)
-    each = f"each replica up {_percent(q.replica_availability)}"
+    each = f"each replica up {percent(q.replica_availability)}"
     return [
         ("Strict quorum: R + W > N", f"{q.r} + {q.w} = {q.r + q.w} {'>' if q.strict else '≤'} {q.n}: "
                                      f"{'yes' if q.strict else 'no'}"),
@@ -170,8 +154,8 @@ def _quorum_rows(q: model.Quorum) -> list[tuple[str, str]]:
         (f"P(a read returns one of the last k versions), k = {', '.join(map(str, K_VERSIONS))}", staleness),
         (f"Reads with {q.failed} down", f"{'possible' if q.can_read else 'impossible'}: {up} up, R = {q.r}"),
         (f"Writes with {q.failed} down", f"{'possible' if q.can_write else 'impossible'}: {up} up, W = {q.w}"),
-        (f"Read availability, {each}", _percent(q.read_availability)),
-        (f"Write availability, {each}", _percent(q.write_availability)),
+        (f"Read availability, {each}", percent(q.read_availability)),
+        (f"Write availability, {each}", percent(q.write_availability)),
         (f"Majority of {q.n}; failures it tolerates", f"{model.majority(q.n)}; {model.tolerated_failures(q.n)}"),
     ]
 

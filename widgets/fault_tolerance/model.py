@@ -26,7 +26,6 @@ JITTERS = ("none", "full", "equal", "decorrelated")
 #: Strategies of the contention race: no backoff at all, then capped exponential backoff with each jitter.
 CONTENTION_STRATEGIES = ("no backoff", *JITTERS)
 MAX_RETRIES = 100
-MAX_SEED = 2**63 - 1
 
 # ---------------------------------------------------------------- backoff and jitter
 
@@ -74,7 +73,7 @@ def backoff_delays(retries: int, *, base: float, cap: float | None = None, jitte
     """
     retries = _check.integer("retries", retries, 0, MAX_RETRIES)
     base, cap, jitter = _backoff_args(base, cap, jitter)
-    seed = _check.integer("seed", seed, 0, MAX_SEED)
+    seed = _check.seed(seed)
     waits = _waits(jitter, base, cap, np.random.default_rng(seed))
     return tuple(float(w) for w in itertools.islice(waits, retries))
 
@@ -129,7 +128,7 @@ def contention(clients: int, *, jitter: str, base: float = 5.0, cap: float | Non
     """
     clients = _check.integer("clients", clients, 1, 1000)
     base, cap, jitter = _backoff_args(base, cap, jitter, allowed=CONTENTION_STRATEGIES)
-    seed = _check.integer("seed", seed, 0, MAX_SEED)
+    seed = _check.seed(seed)
     mean = _check.number("delay_ms", delay_ms, 0, 1e4, open_low=True)
     sd = _check.number("delay_sd_ms", delay_sd_ms, 0, 1e4)
     network, jitter_rng = np.random.default_rng([seed, 0]), np.random.default_rng([seed, 1])
@@ -168,7 +167,7 @@ def contention_table(clients: int, *, base: float = 5.0, cap: float | None = 200
     {'calls': 41, 'completion ms': 443}
     """
     runs = _check.integer("runs", runs, 1, 100)
-    seed = _check.integer("seed", seed, 0, MAX_SEED - 100)
+    seed = _check.seed(seed, spare=100)
     rows = {
         strategy: np.mean([
             (race.calls, race.completion_ms)
@@ -292,7 +291,7 @@ def breaker_run(*, rate_per_s: float = 20.0, duration_s: float = 120.0, outage_s
     >>> run.dependency_calls, run.failed_fast, round(run.fallback_rate, 3)
     (1580, 822, 0.346)
     """
-    seed = _check.integer("seed", seed, 0, MAX_SEED)
+    seed = _check.seed(seed)
     arrivals = poisson_arrivals(rate_per_s, duration_s, np.random.default_rng(seed))
     start = _check.number("outage_start_s", outage_start_s, 0, 1e6)
     end = start + _check.number("outage_length_s", outage_length_s, 0, 1e6)
@@ -425,7 +424,7 @@ def bulkhead(pool_size: int, endpoints: int, *, rate_per_s: float, normal_ms: fl
     slow = _check.number("slow_ms", slow_ms, 0, 1e6, open_low=True)
     isolated = _check.choice("isolated", isolated, (True, False))
     timeout = _check.number("timeout_ms", timeout_ms, 0, 1e7, open_low=True)
-    seed = _check.integer("seed", seed, 0, MAX_SEED)
+    seed = _check.seed(seed)
     traffic = [_endpoint_traffic(e, rate_per_s, duration_s, slow if e == 0 else normal, seed) for e in range(endpoints)]
     if isolated:
         workers = pool_size // endpoints
@@ -530,7 +529,7 @@ def retry_amplification_sim(layers: int, retries: int, failure_probability: floa
     """
     layers, retries, p, budget = _amplification_args(layers, retries, failure_probability, budget)
     requests = _check.integer("requests", requests, 1, 100_000)
-    draw = random.Random(_check.integer("seed", seed, 0, MAX_SEED)).random
+    draw = random.Random(_check.seed(seed)).random
     received, retried = [0] * (layers + 1), [0] * (layers + 1)
     deepest = 0
 
@@ -624,7 +623,7 @@ def dead_letter_run(messages: int, *, failure_probability: float = 0.05, outage_
     delay = _check.number("retry_delay_s", retry_delay_s, 0, 1e9, open_low=True)
     rate = _check.number("rate_per_s", rate_per_s, 0, 1e6, open_low=True)
     horizon = _check.number("horizon_s", horizon_s, 0, 1e12, optional=True)
-    draw = random.Random(_check.integer("seed", seed, 0, MAX_SEED)).random
+    draw = random.Random(_check.seed(seed)).random
     sends = [i / rate for i in range(messages)]
     parked = [(t, i, 1) for i, t in enumerate(sends)]  # (when, message, attempt): a heap, already sorted
     outcome = {}  # message -> (attempts, status, at_s)

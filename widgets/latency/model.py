@@ -33,7 +33,6 @@ MAX_SERVERS = 10_000
 MAX_QUEUE_LIMIT = 100_000
 #: Largest number of leaf requests (requests × fan-out) one hedging run draws.
 MAX_DRAWS = 10**7
-MAX_SEED = 2**63 - 1
 #: The latency percentiles :func:`hedging` reports, as fractions.
 PERCENTILES = (0.5, 0.95, 0.99, 0.999)
 
@@ -164,7 +163,7 @@ def _draws(fanout: Any, n_requests: Any, service: Any, seed: Any) -> tuple[np.nd
     """The seeded service times in ms of each leaf's first and second copy, shape (n_requests, fanout)."""
     fanout = _check.integer("fanout", fanout, 1, MAX_FANOUT)
     n_requests = _check.integer("n_requests", n_requests, 1, MAX_DRAWS // fanout)
-    rng = np.random.default_rng(_check.integer("seed", seed, 0, MAX_SEED))
+    rng = np.random.default_rng(_check.seed(seed))
     return service.sample((n_requests, fanout), rng), service.sample((n_requests, fanout), rng)
 
 

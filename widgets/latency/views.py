@@ -19,7 +19,7 @@ import pandas as pd
 from matplotlib.ticker import NullLocator
 
 from widgets import _view
-from widgets._view.tables import number_text
+from widgets._view.tables import number_text, percent
 
 from . import model
 
@@ -29,13 +29,8 @@ GREY = "#666666"
 
 
 def _percent(fraction: float) -> str:
-    """A probability as a percentage with two significant digits at most (63%, 18%, 0.99%, 0.01%)."""
-    if fraction == 0:
-        return "0%"
-    value = 100 * fraction
-    if value >= 99.5 and fraction < 1:
-        return "> 99.5%"  # not "100%": some requests are still fast
-    return f"{value:.0f}%" if value >= 9.95 else f"{value:.2g}%"
+    """A probability as a percentage (:func:`percent`), but never "100%" while some requests are still fast."""
+    return "> 99.5%" if 0.995 <= fraction < 1 else percent(fraction)
 
 
 def _rough_percent(fraction: float) -> str:

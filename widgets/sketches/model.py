@@ -34,7 +34,6 @@ from widgets import _check
 from widgets.caching.model import zipf_keys
 from widgets.capacity.model import human_bytes
 
-MAX_SEED = 2**63 - 1
 #: Largest stream a working sketch takes at once, in items.
 MAX_ITEMS = 10**7
 #: Precisions of HyperLogLog++ (Heule, Nunkesser & Hall 2013): 16 to 262,144 registers.
@@ -66,7 +65,7 @@ def _mix(z: np.ndarray) -> np.ndarray:
 
 def _seed_key(seed: int) -> np.uint64:
     """A 64-bit key for the seed: splitmix64's output for the state (seed + 1) × γ."""
-    seed = _check.integer("seed", seed, 0, MAX_SEED)
+    seed = _check.seed(seed)
     return _mix(np.array([(seed + 1) * _GAMMA & _MASK64], dtype=np.uint64))[0]
 
 
@@ -294,7 +293,7 @@ def hll_error_curve(cardinality: int = 10_000, precisions: Iterable[int] = (4, 6
     cardinality = _check.integer("cardinality", cardinality, 1, MAX_ITEMS)
     precisions = [_check.integer("precisions", p, MIN_PRECISION, MAX_PRECISION) for p in precisions]
     runs = _check.integer("runs", runs, 1, 1_000)
-    seed = _check.integer("seed", seed, 0, MAX_SEED - 1_000)
+    seed = _check.seed(seed, spare=1_000)
     if cardinality * runs > MAX_ITEMS:
         raise ValueError(f"cardinality × runs must be at most {MAX_ITEMS:,}, got {cardinality * runs:,}")
     fingerprints = _fingerprints(np.arange(cardinality))

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from widgets import _view
-from widgets._view.tables import number_text
+from widgets._view.tables import number_text, percent
 from widgets.capacity.model import human_bytes
 
 from . import model
@@ -21,9 +21,9 @@ BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY = _view.PALETTE[:6]
 WIDTH_IN, SMALL_PT = _view.FIGURE_WIDTH_IN, _view.MIN_FONT_PT
 
 
-def _percent(x: float) -> str:
-    """A rate as a percentage with three significant digits: "0.813%", "12.5%", "0%"."""
-    return f"{100 * x:.3g}%"
+def _percent3(x: float) -> str:
+    """A rate as a percentage to three significant digits, for a table column."""
+    return percent(x, 3)
 
 
 def _label_axes(ax, left_in: float, xlabel: str, ylabel: str) -> None:
@@ -111,7 +111,7 @@ class _HllChart:
             line.set_data(curve["memory_bytes"][here], errors[here])
         self.chosen.set_xdata([model.hll_memory_bytes(precision)] * 2)
         points = "; ".join(f"{row.registers:,} registers ({human_bytes(row.memory_bytes)}): "
-                           f"{_percent(row.rms_error)} against {_percent(row.standard_error)}"
+                           f"{_percent3(row.rms_error)} against {_percent3(row.standard_error)}"
                            for row in curve.iloc[::2].itertuples())
         bumps = [f"{2**p:,}" for p, r in zip(HLL_PRECISIONS, regimes) if r == "near the switch"]
         alt = (
@@ -131,8 +131,8 @@ def _hll_table(curve, regime: str, precision: int, cardinality: int, runs: int, 
     rows = [
         ("Registers m = 2ᵖ", f"{2**precision:,}"),
         ("Memory (6-bit registers)", f"{memory:,} B = {human_bytes(memory)} = {human_bytes(memory, binary=True)}"),
-        ("Standard error 1.04/√m", _percent(row["standard_error"])),
-        (f"Measured rms error over {runs} run{'s' if runs > 1 else ''}", _percent(row["rms_error"])),
+        ("Standard error 1.04/√m", _percent3(row["standard_error"])),
+        (f"Measured rms error over {runs} run{'s' if runs > 1 else ''}", _percent3(row["rms_error"])),
         ("First run: estimate against exact",
          f"{estimate:,.0f} against {cardinality:,} ({estimate / cardinality - 1:+.2%})"),
         ("Estimator at this size", regime),
@@ -362,13 +362,13 @@ class _BloomChart:
         for text, hashes in zip(self.top, curve["hashes"]):
             text.set_text(str(hashes))
         self.chosen.set_data([bits_per_item], [min(max(chosen.measured, BLOOM_YLIM[0]), BLOOM_YLIM[1])])
-        dots = "; ".join(f"{row.bits_per_item:g} bits/item, k = {row.hashes}: {_percent(row.measured)} measured, "
-                         f"{_percent(row.formula)} by the formula" for row in curve.itertuples())
+        dots = "; ".join(f"{row.bits_per_item:g} bits/item, k = {row.hashes}: {_percent3(row.measured)} measured, "
+                         f"{_percent3(row.formula)} by the formula" for row in curve.itertuples())
         alt = (
             f"Chart of a Bloom filter's false positive rate (log scale) against its bits per item, {BLOOM_ITEMS:,} "
             f"items, {BLOOM_QUERIES:,} queries. Optimal hashes: {dots}. Dashed curve: the formula with k = {k}, "
             f"optimal at {best:.1f} bits/item. The chosen filter, {bits_per_item:g} bits/item and k = {k}: "
-            f"{_percent(chosen.measured)} measured, {_percent(chosen.formula)} by the formula."
+            f"{_percent3(chosen.measured)} measured, {_percent3(chosen.formula)} by the formula."
         )
         return _view.figure_html(self.figure, alt)
 
@@ -378,18 +378,18 @@ def _bloom_tables(curve, chosen: model.BloomMeasurement, seed: int) -> str:
     rows = [
         ("Filter", f"{chosen.bits:,} bits ({human_bytes(math.ceil(chosen.bits / 8))}) for {chosen.items:,} items"),
         ("Hashes k (optimal (m/n) ln 2)", f"{chosen.hashes} ({optimal:.2f})"),
-        ("Formula (1 − exp(−kn/m))ᵏ", _percent(chosen.formula)),
-        ("Exact form (1 − (1 − 1/m)ᵏⁿ)ᵏ", _percent(chosen.exact)),
+        ("Formula (1 − exp(−kn/m))ᵏ", _percent3(chosen.formula)),
+        ("Exact form (1 − (1 − 1/m)ᵏⁿ)ᵏ", _percent3(chosen.exact)),
         (f"Measured: false positives in {chosen.queries:,} queries",
-         f"{chosen.false_positives:,} = {_percent(chosen.measured)} ± {_percent(chosen.standard_error)}"),
+         f"{chosen.false_positives:,} = {_percent3(chosen.measured)} ± {_percent3(chosen.standard_error)}"),
     ]
     caption = (f"The chosen filter: items 0 to {chosen.items - 1:,} inserted, the next {chosen.queries:,} integers "
                f"queried (none inserted), hash seed {seed}. ± one binomial standard error of the formula.")
     shown = curve.assign(error=curve["standard_error"])[["bits_per_item", "hashes", "measured", "formula", "error"]]
     shown = shown.rename(columns={"bits_per_item": "bits/item", "hashes": "k", "error": "± 1 s.e."})
     dots = _view.table(shown, "The measured dots: optimal k (rounded) at each size, same items, queries and seed.",
-                       formats={"bits/item": number_text, "k": number_text, "measured": _percent,
-                                "formula": _percent, "± 1 s.e.": _percent})
+                       formats={"bits/item": number_text, "k": number_text, "measured": _percent3,
+                                "formula": _percent3, "± 1 s.e.": _percent3})
     return _view.table(rows, caption) + dots
 
 
