@@ -1,4 +1,4 @@
-"""Views of the caching chapter: five zero-argument factories over the models.
+"""Views of the caching chapter: six zero-argument factories over the models.
 
 Each interactive is declared as data (its controls and presets), a chart class that builds its
 figure once and updates its artists, and a ``render`` that formats what the model computed.
@@ -12,13 +12,14 @@ import math
 from collections.abc import Callable
 
 import ipywidgets as w
+import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from widgets import _view
 from widgets._view.tables import number_text
 
-from . import model, strategies
+from . import eviction, model, strategies
 
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY = _view.PALETTE[:6]
 STALE = "⚠ STALE"
@@ -536,3 +537,121 @@ def coalescing() -> _view.Interactive:
         return chart.html(result, alt) + _STAMPEDE_LEGEND + table
 
     return _view.Interactive(render, _view.controls(_STAMPEDE_CONTROLS), _STAMPEDE_PRESETS, principal="Stampede")
+
+
+# ---------------------------------------------------------------- the field's policies on one trace
+
+POLICY_KEYS, POLICY_REQUESTS = 1000, 10_000
+POLICY_PCTS = (2, 3, 5, 10, 20, 30, 50)  # cache sizes simulated, % of the keys
+TABLE_PCTS = (2, 10, 30)
+POLICY_ALPHAS = (0.6, 0.8, 1.0, 1.2)
+_WORKLOAD_NAMES = {"zipf": "independent requests", "scans": "with scans of one-time keys",
+                   "shifts": "popularity shifts"}
+_POLICY_CONTROLS = {
+    "workload": ("Dropdown", "Trace", {"options": [(n, k) for k, n in _WORKLOAD_NAMES.items()], "value": "zipf"}),
+    "alpha": ("Dropdown", "Zipf skew α", {"options": [(f"{a:g}", a) for a in POLICY_ALPHAS], "value": 0.8}),
+}
+_POLICY_PRESETS = {
+    "Independent requests (α = 0.8)": {"workload": "zipf", "alpha": 0.8},
+    "Scans of one-time keys (α = 0.8)": {"workload": "scans", "alpha": 0.8},
+    "Popularity shifts (α = 1)": {"workload": "shifts", "alpha": 1.0},
+}
+_POLICY_STYLE = {  # matplotlib marker, line style, colour, legend symbol, marker size, hollow
+    "belady": ("", ":", "black", "···", 0, False),
+    "s3fifo": ("o", "-", VERMILLION, "—●—", 4, False),
+    "sieve": ("s", "--", GREEN, "–□–", 7.5, True),
+    "wtinylfu": ("D", "-", PURPLE, "—◆—", 4, False),
+    "arc": ("^", "--", SKY, "–△–", 7, True),
+    "lfu": ("s", ":", ORANGE, "·■·", 4, False),
+    "lru": ("", "-", BLUE, "——", 0, False),
+    "fifo": ("^", "--", "#666666", "–▲–", 4, False),
+}
+_POLICY_LEGEND = _view.legend([(s[3], s[2], eviction.LABELS[p]) for p, s in _POLICY_STYLE.items()])
+_POLICY_NOTE = (
+    f"<p>Each trace: {POLICY_REQUESTS:,} seeded requests over {POLICY_KEYS:,} keys, unit-size objects, "
+    "every cache starts empty and every request counts. LRU is drawn at every size from one pass "
+    f"(stack distances); the others are simulated at {', '.join(f'{p}%' for p in POLICY_PCTS)} of the keys, "
+    "with markers at the table's sizes. LRU, FIFO and LFU: the course's simulator; "
+    "S3-FIFO, SIEVE, W-TinyLFU, ARC and Belady: libCacheSim 0.3.5.</p>"
+)
+
+
+def _policy_sizes(pcts) -> tuple[int, ...]:
+    return tuple(round(p / 100 * POLICY_KEYS) for p in pcts)
+
+
+@functools.cache
+def _policy_runs() -> dict[tuple[str, float], dict[str, tuple]]:
+    """Every trace and skew the controls offer, simulated once per process (about a second in all)."""
+    sizes = _policy_sizes(POLICY_PCTS)
+    lru_sizes = np.unique(np.concatenate([np.geomspace(sizes[0], sizes[-1], 40).round().astype(int), sizes]))
+    runs = {}
+    for workload in _WORKLOAD_NAMES:
+        for alpha in POLICY_ALPHAS:
+            ratios = eviction.policy_hit_ratios(workload, POLICY_KEYS, alpha, POLICY_REQUESTS, sizes)
+            keys = eviction.policy_trace(workload, POLICY_KEYS, alpha, POLICY_REQUESTS)
+            lru = eviction.lru_hits_by_size(keys)[lru_sizes] / POLICY_REQUESTS
+            runs[workload, alpha] = {p: (POLICY_PCTS, r) for p, r in ratios.items()} | {
+                "lru": (100 * lru_sizes / POLICY_KEYS, lru)}
+    return runs
+
+
+class _PoliciesChart:
+    """Hit ratio against cache size (log x), one line per policy, all on the same trace."""
+
+    def __init__(self) -> None:
+        self.figure, ax = _view.fixed_axes(WIDTH_IN, 3.0, margins=(0.6, 0.5, 0.15, 0.1), axis=True)
+        ax.set_xscale("log")
+        ax.set(xlim=(1.8, 56), ylim=(0, 1))
+        _view.Ticks(ax, "x", (2, 5, 10, 20, 50), ("2%", "5%", "10%", "20%", "50%"), grid=False)
+        _view.Ticks(ax, "y", (0, 0.25, 0.5, 0.75, 1), ("0", "0.25", "0.5", "0.75", "1"))
+        _view.x_label(ax, "cache size (% of the keys, log scale)")
+        _view.y_label(ax, "hit ratio")
+        self.lines = {
+            p: ax.plot([], [], marker=m or None, linestyle=ls, color=c, markersize=size, linewidth=1.4,
+                       markerfacecolor="none" if hollow else c, markeredgewidth=1.3 if hollow else 1,
+                       markevery=[POLICY_PCTS.index(pct) for pct in TABLE_PCTS])[0]
+            for p, (m, ls, c, _, size, hollow) in _POLICY_STYLE.items()
+        }
+
+    def html(self, curves: dict[str, tuple], v: _view.Values) -> str:
+        for policy, (x, y) in curves.items():
+            self.lines[policy].set_data(x, y)
+        ranked = sorted(eviction.COMPARED, key=lambda p: -_policy_at(curves, p, 10))
+        alt = (
+            f"Hit ratio against cache size (2% to 50% of {POLICY_KEYS:,} keys, log scale) for eight policies on one "
+            f"trace ({_WORKLOAD_NAMES[v['workload']]}, Zipf skew {v['alpha']:g}). At 10%: "
+            + ", ".join(f"{eviction.LABELS[p]} {_policy_at(curves, p, 10):.2f}" for p in ranked) + "."
+        )
+        return _view.figure_html(self.figure, alt)
+
+
+def _policy_at(curves: dict[str, tuple], policy: str, pct: float) -> float:
+    """A policy's hit ratio at one of the simulated sizes (LRU's line has every size)."""
+    x, y = curves[policy]
+    return float(y[int(np.argmin(np.abs(np.asarray(x) - pct)))])
+
+
+def policies() -> _view.Interactive:
+    """Hit ratio against cache size for eight policies (S3-FIFO, SIEVE, ARC, W-TinyLFU, Belady and the course's
+    LRU, FIFO, LFU) on one seeded trace, with a table at three sizes.
+
+    >>> "S3-FIFO" in policies().view.value
+    True
+    """
+    chart, runs = _PoliciesChart(), _policy_runs()
+
+    def render(v: _view.Values) -> str:
+        curves = runs[v["workload"], v["alpha"]]
+        rows = {eviction.LABELS[p]: {f"{pct}%": _policy_at(curves, p, pct) for pct in TABLE_PCTS}
+                for p in eviction.COMPARED}
+        caption = (
+            f"Hit ratio by cache size (% of {POLICY_KEYS:,} keys: "
+            + ", ".join(f"{s:,}" for s in _policy_sizes(TABLE_PCTS)) + " entries). Belady, the offline optimum, "
+            f"is the ceiling for the others. Trace: {_WORKLOAD_NAMES[v['workload']]}, Zipf skew α = {v['alpha']:g}."
+        )
+        table = _view.table(pd.DataFrame.from_dict(rows, orient="index"), caption,
+                            formats=["{:.3f}".format] * len(TABLE_PCTS), index=True)
+        return chart.html(curves, v) + _POLICY_LEGEND + _POLICY_NOTE + table
+
+    return _view.Interactive(render, _view.controls(_POLICY_CONTROLS), _POLICY_PRESETS, principal="Trace")
