@@ -31,6 +31,17 @@ class Spec:
 
 
 SPEC = {
+    "replication.read_routing": Spec(bad=("window_ms", -1.0, "window_ms must be a number in [0, 1e9], got -1.0")),
+    "replication.failover": Spec(bad=("delay_ms", -1.0, "delays_ms[0] must be a number in (0, 1e9], got -1.0")),
+    "replication.multi_leader": Spec(bad=("skew_ms", -2e9, "skew_ms must be a number in [-1e9, 1e9], got -2000000000.0")),
+    "sharding.ring": Spec(bad=("vnodes", 0, "vnodes must be an integer in [1, 10000], got 0")),
+    "sharding.hot_keys": Spec(bad=("width", 0, "width must be an integer in [1, 10000], got 0")),
+    "pipelines.aggregation": Spec(bad=("checkpoint_s", -1.0, "checkpoint_s must be a number in (0, 1e6], got -1.0")),
+    "messaging.spike": Spec(bad=("target_drain_s", -1.0, "target_drain_s must be a number in [0, 1e6], got -1.0")),
+    "messaging.consumer_groups": Spec(),  # bounded sliders and a bounded box: every value they take is valid
+    "pipelines.lambda_kappa": Spec(bad=("replay_speed", 1.0, "replay_speed must be a number in (1, 1000], got 1.0")),
+    "normalisation.schemas": Spec(bad=("user", 0, "user must be an integer in [1, 1000], got 0")),
+    "caching.policies": Spec(),  # dropdowns only: every value they take is valid
     "interview.planner": Spec(),  # bounded sliders only: every value they take is valid
     "capacity.calculator": Spec(bad=("bytes_per_write", -1.0, "bytes_per_write must be a finite number >= 0")),
     "availability.nines": Spec(bad=("year_days", -1.0, "year_days must be a number in (0, 1000], got -1.0")),

@@ -27,8 +27,11 @@ CHAPTERS: dict[str, tuple[str, ...]] = {
         "sketches.hyperloglog_view", "sketches.count_min_view", "sketches.bloom",
     ),
     "04_scaling_databases": (
+        "replication.read_routing", "replication.failover", "replication.multi_leader",
+        "sharding.ring", "sharding.hot_keys", "pipelines.aggregation",
+        "messaging.spike", "messaging.consumer_groups", "pipelines.lambda_kappa", "normalisation.schemas",
         "caching.hit_ratio", "caching.strategy_animations", "caching.coalescing", "caching.ttl_staleness",
-        "caching.cold_start",
+        "caching.policies", "caching.cold_start",
     ),
     "05_distributed_transactions": (
         "event_sourcing.rebuild", "outbox.delivery", "supervisor.sweep", "sagas.flow", "sagas.comparison",
