@@ -41,8 +41,9 @@ ANIMATIONS_DONE_JS = """() => document.getAnimations()
     .every(running => running.playState !== "running" || running.effect.getComputedTiming().endTime === Infinity)"""
 SETTLED_JS = f"""() => document.documentElement.dataset.theme === "dark" && ({ANIMATIONS_DONE_JS})()"""
 #: axe's color-contrast rule on the given elements only: "<target>: <message>" per violation.
-CONTRAST_JS = """async elements => (await axe.run({include: elements}, {runOnly: ["color-contrast"]}))
-    .violations.flatMap(v => v.nodes.map(n => `${n.target.join(" ")}: ${n.any.map(a => a.message).join("; ")}`))"""
+CONTRAST_JS = """async elements => (await axe.run({include: elements}, {runOnly: ["color-contrast"], elementRef: true}))
+    .violations.flatMap(v => v.nodes.map(n => `output ${elements.findIndex(e => e.contains(n.element))}, `
+      + `${n.target.join(" ")}: ${n.any.map(a => a.message).join("; ")}`))"""
 #: Visible elements in the given outputs that hold text of their own and sit on a light ground (the first
 #: background colour behind them, walking up, has a relative luminance over 0.4; the dark page is 0.01).
 ON_LIGHT_GROUND_JS = r"""outputs => {
@@ -123,16 +124,20 @@ def answer_every_question(page, correct: bool) -> None:
 
 def dark_mode_contrast(seen) -> list[str]:
     """Every color-contrast violation inside the page's widgets (each under every option of its menu)
-    and quizzes (a wrong answer chosen everywhere, then a right one), labelled with where it showed."""
+    and quizzes (a wrong answer chosen everywhere, then a right one), labelled with where it showed.
+
+    The widgets go through their options together: round k shows option k of every widget that has one
+    (the others keep their last), and one axe run checks them all, labelled "output <widget index>"."""
     page = seen.page
+    widgets = page.locator(WIDGET_OUTPUT)
+    options = [seen.widget(index).locator("select").first.locator("option").count() for index in range(widgets.count())]
     found = []
-    for index in range(page.locator(WIDGET_OUTPUT).count()):
-        options = seen.widget(index).locator("select").first.locator("option").count()
-        for option in range(options):
-            if option:
+    for option in range(max(options, default=0)):
+        if option:
+            for index in (index for index, count in enumerate(options) if count > option):
                 choose(seen, index, option)
-                settle(page)
-            found += [f"widget {index}, option {option}: {v}" for v in contrast_violations(page, seen.widget(index))]
+            settle(page)
+        found += [f"option {option} of each widget, {v}" for v in contrast_violations(page, widgets)]
     if page.locator(QUIZ_OUTPUT).count():
         for correct in (False, True):
             answer_every_question(page, correct)

@@ -65,19 +65,25 @@ def test_phone_check_catches_a_planted_defect(browser, site_url: str, defect: st
 @pytest.mark.browser
 @pytest.mark.parametrize("path", sorted(set(WIDGET_PAGES) | set(QUIZ_PAGES)))
 def test_screenshots_of_every_widget_and_quiz(browser, site_url: str, path: str) -> None:
-    """Phone and desktop, light and dark: one PNG per widget and quiz (answered) in _build/screenshots/<mode>-<width>/."""
+    """Phone and desktop, light and dark: one PNG per widget and quiz (answered) in _build/screenshots/<mode>-<width>/.
+
+    One page serves all four: the viewport is resized and the system's colour scheme switched (the theme's
+    "auto" mode follows it), so the widgets load and the quizzes are answered once."""
     written = []
+    page = open_page(browser, f"{site_url}/{path}", PHONE)
+    page.add_style_tag(content=UNSTICK_CSS)  # the sticky header would cover a tall element
+    answer_every_question(page, correct=True)
+    outputs = page.locator(f"{WIDGET_OUTPUT}, {QUIZ_OUTPUT}")
     for viewport in (PHONE, DESKTOP):
-        for dark in (False, True):
-            folder = SCREENSHOTS / f"{'dark' if dark else 'light'}-{viewport['width']}"
+        page.set_viewport_size(viewport)
+        for mode in ("light", "dark"):
+            page.emulate_media(color_scheme=mode)
+            page.wait_for_function(f"document.documentElement.dataset.theme === '{mode}'")
+            folder = SCREENSHOTS / f"{mode}-{viewport['width']}"
             folder.mkdir(parents=True, exist_ok=True)
-            page = open_page(browser, f"{site_url}/{path}", viewport, dark=dark)
-            page.add_style_tag(content=UNSTICK_CSS)  # the sticky header would cover a tall element
-            answer_every_question(page, correct=True)
-            outputs = page.locator(f"{WIDGET_OUTPUT}, {QUIZ_OUTPUT}")
             for index in range(outputs.count()):
                 target = folder / f"{Path(path).stem}-{index}.png"
                 outputs.nth(index).screenshot(path=str(target), animations="disabled")
                 written.append(target)
-            page.close()
+    page.close()
     assert written and all(target.stat().st_size > 1_000 for target in written)
