@@ -92,6 +92,15 @@ def test_lru_hits_by_size_equal_replay_on_a_long_trace():
     assert by_size[-1] == len(keys) - len(np.unique(keys))  # a cache of every key misses only first requests
 
 
+def test_simulated_lru_curve_equals_replay_at_every_size_it_draws():
+    sizes, hits = caching.simulated_lru_curve(1000, 0.8)
+    assert (sizes[0], sizes[-1]) == (4, 600) and 50 < len(sizes) <= 60 and not hits.flags.writeable
+    replayed = caching.simulated_hit_ratios(1000, 0.8, tuple(sizes / 1000))["lru"]
+    assert hits.tolist() == list(replayed)  # the same trace and window, replayed size by size
+    assert np.all(np.diff(hits) >= 0)
+    assert hits[-1] == pytest.approx(caching.che_hit_ratio(600, 1000, 0.8), abs=0.03)  # 3,000 requests counted
+
+
 def test_stack_distances_give_the_textbook_lru_faults():
     # Silberschatz, Galvin & Gagne (2012), figure 9.15: LRU with 3 frames, 12 page faults of 20 references.
     assert len(TEXTBOOK) - caching.lru_hits_by_size(TEXTBOOK)[3] == 12
@@ -199,6 +208,10 @@ def test_bad_input_is_named():
         caching.policy_trace("bursty", 100, 0.8, 100)
     with pytest.raises(ValueError, match="cache_size must be an integer in"):
         caching.belady_hits(0, [1, 2])
+    with pytest.raises(ValueError, match=r"n_keys must be an integer in \[2, "):
+        caching.simulated_lru_curve(1, 0.8)
+    with pytest.raises(ValueError, match=r"points must be an integer in \[2, 1000\]"):
+        caching.simulated_lru_curve(100, 0.8, points=1)
 
 
 def test_results_are_cached_read_only_and_seeded():

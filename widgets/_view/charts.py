@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -100,6 +101,20 @@ class Ticks:
             if i < len(positions):
                 text.xy = ends[i]
                 text.set_text(labels[i])
+
+
+def round_ticks(top: float, most: int = 5) -> list[float]:
+    """Round ticks from 0 up to ``top``, for :class:`Ticks` on an axis that rescales: the step is the
+    smallest 1, 2 or 5 times a power of ten at least ``top`` / ``most``, so at most ``most`` + 1 ticks.
+
+    >>> round_ticks(2_600), round_ticks(0.9)
+    ([0.0, 1000.0, 2000.0], [0.0, 0.2, 0.4, 0.6, 0.8])
+    """
+    if not top > 0:
+        return [0]
+    power = 10.0 ** math.floor(math.log10(top / most))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power * most >= top)
+    return [round(k * step, 12) for k in range(int(top / step + 1e-9) + 1)]
 
 
 def x_label(ax: Axes, text: str, pad_pt: float = 19) -> None:

@@ -4,7 +4,8 @@ The course's own simulator (:func:`~widgets.caching.model.replay`) runs LRU, FIF
 (Yang et al., through its Python bindings ``libcachesim``) runs S3-FIFO, SIEVE, ARC, W-TinyLFU and
 Belady's offline optimum on the very same keys. Objects have unit size, so a cache of C bytes holds C
 keys, and every cache starts empty and inserts on every miss. :func:`lru_hits_by_size` counts LRU's
-hits at every cache size at once from the stack distances of Mattson, Gecsei, Slutz & Traiger (1970).
+hits at every cache size at once from the stack distances of Mattson, Gecsei, Slutz & Traiger (1970);
+:func:`simulated_lru_curve` draws that curve for the hit-ratio lab.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import libcachesim
 import numpy as np
 
 from .. import _check
-from .model import MAX_ALPHA, MAX_KEYS, MAX_REQUESTS, _as_list, hit_flags, replay, zipf_keys
+from .model import (
+    CURVE_SPAN, MAX_ALPHA, MAX_KEYS, MAX_REQUESTS, SIM_REQUESTS, _as_list, hit_flags, replay, zipf_keys,
+)
 
 #: Policies libCacheSim runs here, by the course's name, and the class that runs each.
 LIBCACHESIM = {
@@ -152,6 +155,41 @@ def lru_hits_by_size(keys) -> np.ndarray:
     distances = stack_distances(keys)
     distinct = int((distances == 0).sum())
     return np.concatenate([[0], np.cumsum(np.bincount(distances, minlength=distinct + 1)[1 : distinct + 1])])
+
+
+@functools.lru_cache(maxsize=64)
+def _lru_curve(n_keys: int, alpha: float, n_requests: int, seed: int, points: int) -> tuple:
+    half = n_requests // 2
+    distances = stack_distances(zipf_keys(n_keys, alpha, n_requests, seed))[half:]
+    hits = np.cumsum(np.bincount(distances, minlength=n_keys + 1)[1 : n_keys + 1])  # sizes 1 … n_keys
+    low, high = CURVE_SPAN
+    sizes = np.unique(np.clip(np.geomspace(low * n_keys, high * n_keys, points).round(), 1, n_keys).astype(int))
+    ratios = hits[sizes - 1] / (n_requests - half)
+    sizes.setflags(write=False)
+    ratios.setflags(write=False)
+    return sizes, ratios
+
+
+def simulated_lru_curve(
+    n_keys: int, alpha: float, n_requests: int = SIM_REQUESTS, seed: int = 0, points: int = 60
+) -> tuple[np.ndarray, np.ndarray]:
+    """LRU's simulated hit ratio as a curve: (cache sizes in entries, hit ratios), read-only arrays.
+
+    The trace and the window of :func:`~widgets.caching.model.simulated_hit_ratios` (a cache that
+    starts empty, hits counted over the second half of ``n_requests``), at up to ``points`` sizes
+    spread evenly on a log scale over :data:`~widgets.caching.model.CURVE_SPAN` of the keys. One pass
+    of stack distances gives every size, so the curve equals replay wherever it is read.
+
+    >>> sizes, hits = simulated_lru_curve(1000, 0.8, points=3)
+    >>> sizes.tolist(), hits.round(3).tolist()
+    ([4, 49, 600], [0.038, 0.257, 0.825])
+    """
+    n_keys = _check.integer("n_keys", n_keys, 2, MAX_KEYS)
+    alpha = _check.number("alpha", alpha, 0, MAX_ALPHA)
+    n_requests = _check.integer("n_requests", n_requests, 2, MAX_REQUESTS)
+    seed = _check.seed(seed)
+    points = _check.integer("points", points, 2, 1000)
+    return _lru_curve(n_keys, alpha, n_requests, seed, points)
 
 
 # ---------------------------------------------------------------- Belady, the course's own

@@ -14,7 +14,6 @@ from collections.abc import Callable
 import ipywidgets as w
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import MaxNLocator
 
 from widgets import _view
 from widgets._view.tables import number_text
@@ -168,7 +167,7 @@ _HIT_PRESETS = {
 _MARKERS = {  # marker, colour, symbol in the legend, size, hollow; drawn in this order
     # FIFO and RANDOM (often LRU too) coincide: large hollow shapes under small filled ones keep each visible
     "fifo": ("s", ORANGE, "□", 9, True), "random": ("^", GREEN, "△", 8, True),
-    "lru": ("o", BLUE, "●", 4.5, False), "lfu": ("D", PURPLE, "◆", 5, False),
+    "lfu": ("D", PURPLE, "◆", 5, False),
 }
 _THEORY_STYLE = {  # line style, colour, symbol in the legend, label
     "lru": ("-", "black", "——", "LRU by Che's approximation"),
@@ -176,30 +175,36 @@ _THEORY_STYLE = {  # line style, colour, symbol in the legend, label
     "lfu": (":", PURPLE, "···", "ideal static cache (LFU's limit)"),
 }
 _HIT_LEGEND = _view.legend(
-    [(_MARKERS[p][2], _MARKERS[p][1], f"{p.upper()} simulated") for p in ("lru", "fifo", "random", "lfu")]
+    [("━━", BLUE, "LRU simulated, every size")]
+    + [(_MARKERS[p][2], _MARKERS[p][1], f"{p.upper()} simulated") for p in ("fifo", "random", "lfu")]
 ) + _view.legend(
     [(symbol, c, label) for _, c, symbol, label in _THEORY_STYLE.values()]
     + [("|", VERMILLION, "“table”: the cache size of the table below")]
 )
 _HIT_NOTE = (
-    f"<p>Dots: one seeded trace of {model.SIM_REQUESTS:,} requests per setting, hits counted over the "
-    f"last {model.SIM_REQUESTS // 2:,} (the first half fills the cache). LFU needs long traces to learn "
-    "the popularities: on short ones it stays below its limit.</p>"
+    f"<p>Simulated: one seeded trace of {model.SIM_REQUESTS:,} requests per setting, hits counted over the "
+    f"last {model.SIM_REQUESTS // 2:,} (the first half fills the cache). LRU is read at every size from one "
+    "pass over the trace (stack distances); the dots are replays at four sizes. Once the cache holds every key "
+    "the trace requests, it cannot hit more: what is left are first requests (compulsory misses), and the LRU "
+    "line goes flat. LFU needs long traces to learn the popularities: on short ones it stays below its "
+    "limit.</p>"
 )
 _HIT_FORMATS = {"hit ratio": "{:.3f}".format, "DB requests/s": number_text, "mean": _ms, "p99": _ms}
-HIT_XLIM = (0.4, 60)
+HIT_XLIM, HIT_XTICKS = (0.4, 60), (0.5, 1, 3, 10, 30)
 
 
 class _HitRatioChart:
     """Hit ratio against cache size (log x): theory as curves, the simulation as dots, the chosen size marked."""
 
     def __init__(self) -> None:
-        self.figure = _view.new_figure(WIDTH_IN, 3.1)
-        ax = self.figure.add_subplot()
-        _view.log_x(ax, (0.5, 1, 3, 10, 30), "%")
-        ax.set(xlim=HIT_XLIM, ylim=(0, 1), yticks=(0, 0.5, 1), xlabel="cache size (% of the keys)",
-               ylabel="hit ratio")
-        ax.grid(True, alpha=0.3)
+        self.figure, ax = _view.fixed_axes(WIDTH_IN, 3.1, margins=(0.6, 0.5, 0.15, 0.3), axis=True)
+        ax.set_xscale("log")
+        ax.set(xlim=HIT_XLIM, ylim=(0, 1))
+        _view.Ticks(ax, "x", HIT_XTICKS, [f"{t:g}%" for t in HIT_XTICKS])
+        _view.Ticks(ax, "y", (0, 0.5, 1), ("0", "0.5", "1"))
+        _view.x_label(ax, "cache size (% of the keys)")
+        _view.y_label(ax, "hit ratio")
+        self.lru = ax.plot([], [], color=BLUE, linewidth=2.6)[0]  # under Che's curve, which it should follow
         self.theory = {p: ax.plot([], [], linestyle=ls, color=c)[0] for p, (ls, c, _, _) in _THEORY_STYLE.items()}
         self.dots = {
             p: ax.plot([], [], m, color=c, markersize=size, linestyle="none",
@@ -209,7 +214,6 @@ class _HitRatioChart:
         self.chosen = ax.axvline(10, color=VERMILLION, linewidth=1)
         self.chosen_label = ax.text(10, 1.01, "table: 10%", transform=ax.get_xaxis_transform(), ha="center",
                                     va="bottom", fontsize=SMALL_PT, color=VERMILLION)
-        _view.freeze_layout(self.figure)
 
     def _mark(self, pct: float) -> None:
         """The table's cache size: a line, labelled above the axes (an arrow when it is off the axis)."""
@@ -227,6 +231,8 @@ class _HitRatioChart:
         alpha, n = v["alpha"], v["n_keys"]
         for policy, (sizes, hits) in model.theory_curves(n, alpha).items():
             self.theory[policy].set_data(100 * sizes / n, hits)
+        sizes, hits = eviction.simulated_lru_curve(n, alpha)
+        self.lru.set_data(100 * sizes / n, hits)
         simulated = model.simulated_hit_ratios(n, alpha)
         for policy, line in self.dots.items():
             line.set_data([100 * f for f in model.SIM_FRACTIONS], simulated[policy])
@@ -235,7 +241,8 @@ class _HitRatioChart:
         sim = ", ".join(f"{p.upper()} {hits[at_10]:.2f}" for p, hits in simulated.items())
         alt = (
             f"Hit ratio against cache size (0.4% to 60% of {n:,} keys, log scale), Zipf skew {alpha:g}. "
-            f"Curves: Che's approximation for LRU, the FIFO/RANDOM approximation, the ideal static cache. "
+            f"Curves: LRU simulated at every size, Che's approximation for LRU, the FIFO/RANDOM approximation, "
+            f"the ideal static cache. "
             f"Simulated at 10% of the keys: {sim}. Marked: a cache of {v['cache_pct']:.3g}% of the keys."
         )
         return _view.figure_html(self.figure, alt)
@@ -309,19 +316,20 @@ class _StalenessChart:
     """Stale reads (% of reads) against the TTL (log x), one line per way of handling writes."""
 
     def __init__(self) -> None:
-        self.figure = _view.new_figure(WIDTH_IN, 2.9)
-        ax = self.ax = self.figure.add_subplot()
+        self.figure, ax = _view.fixed_axes(WIDTH_IN, 2.9, margins=(0.6, 0.5, 0.15, 0.1), axis=True)
+        self.ax = ax
         self.lines = {
             policy: ax.plot([], [], marker=marker, linestyle=ls, color=colour, label=policy, markersize=size,
                             markerfacecolor="none" if hollow else colour, markeredgewidth=1.3 if hollow else 1)[0]
             for policy, (marker, ls, colour, _, size, hollow) in _WRITE_STYLE.items()
         }
         self.note = ax.text(0.03, 0.95, "", transform=ax.transAxes, ha="left", va="top", fontsize=SMALL_PT)
-        _view.log_x(ax, TTLS)
-        ax.set(xlim=(TTLS[0] / 1.5, TTLS[-1] * 1.5), ylim=(0, 10), xlabel="TTL (s)", ylabel="stale reads (%)")
-        ax.yaxis.set_major_locator(MaxNLocator(4))
-        ax.grid(True, alpha=0.3)
-        _view.freeze_layout(self.figure)
+        ax.set_xscale("log")
+        ax.set(xlim=(TTLS[0] / 1.5, TTLS[-1] * 1.5), ylim=(0, 10))
+        _view.Ticks(ax, "x", TTLS, [f"{t:g}" for t in TTLS])
+        self.y_ticks = _view.Ticks(ax, "y", slots=6)
+        _view.x_label(ax, "TTL (s)")
+        _view.y_label(ax, "stale reads (%)")
 
     @staticmethod
     def _range(lines: pd.DataFrame, count: int) -> str:
@@ -334,6 +342,8 @@ class _StalenessChart:
             line.set_data(TTLS, stale_pct[policy])
         top = max(1.0, 1.15 * stale_pct.to_numpy().max())
         self.ax.set_ylim(0, top)
+        at = _view.round_ticks(top, most=4)
+        self.y_ticks.set(at, [f"{t:g}" for t in at])
         groups = _overlapping(stale_pct[list(_WRITE_STYLE)], OVERLAP * top)
         self.note.set_text("\n".join(f"{_joined(g)} overlap:\n{self._range(stale_pct[g], len(g))}" for g in groups))
         worst = stale_pct.max()
@@ -405,19 +415,18 @@ class _WarmUpChart:
     """Hit ratio per window of requests for a cold and a warmed cache, and the steady state by theory."""
 
     def __init__(self) -> None:
-        self.figure = _view.new_figure(WIDTH_IN, 2.9)
-        ax = self.figure.add_subplot()
+        self.figure, ax = _view.fixed_axes(WIDTH_IN, 2.9, margins=(0.6, 0.5, 0.55, 0.1), axis=True)
         (self.cold,) = ax.plot([], [], "o-", color=BLUE, markersize=3)
         (self.warm,) = ax.plot([], [], "s--", color=ORANGE, markersize=3)
         self.steady = ax.axhline(0.5, color="black", linestyle=":")
         self.steady_label = ax.text(1.02, 0.5, "steady", transform=ax.get_yaxis_transform(), ha="left",
                                     va="center", fontsize=SMALL_PT)
+        ax.set(xlim=(0, COLD_REQUESTS), ylim=(0, 1))
         ticks = [COLD_REQUESTS * i // 4 for i in range(5)]
-        ax.set_xticks(ticks, [f"{t:,}" for t in ticks])
-        ax.set(xlim=(0, COLD_REQUESTS), ylim=(0, 1), yticks=(0, 0.5, 1))
-        ax.set(xlabel="requests", ylabel="hit ratio in the window")
-        ax.grid(True, alpha=0.3)
-        _view.freeze_layout(self.figure)
+        _view.Ticks(ax, "x", ticks, [f"{t:,}" for t in ticks])
+        _view.Ticks(ax, "y", (0, 0.5, 1), ("0", "0.5", "1"))
+        _view.x_label(ax, "requests")
+        _view.y_label(ax, "hit ratio in the window")
 
     def html(self, v: _view.Values, size: int, result: model.WarmUp) -> str:
         curves, first = result.curves, result.curves.iloc[0]
@@ -485,20 +494,20 @@ class _StampedeChart:
     """Bars from arrival to answer for a sample of the requests, without coalescing (top) and with it."""
 
     def __init__(self) -> None:
-        self.figure = _view.new_figure(WIDTH_IN, 3.0)
-        ax = self.ax = self.figure.add_subplot()
+        self.figure, ax = _view.fixed_axes(WIDTH_IN, 3.0, margins=(0.95, 0.5, 0.2, 0.1), axis=True)
+        self.ax = ax
         self.rows_of = {False: range(SHOWN_REQUESTS), True: range(SHOWN_REQUESTS + 1, 2 * SHOWN_REQUESTS + 1)}
-        ax.set_yticks([sum(rows) / len(rows) for rows in self.rows_of.values()],
-                      ["without\ncoalescing", "with\ncoalescing"])
-        ax.set(ylim=(2 * SHOWN_REQUESTS + 0.5, -0.5), xlabel="time since the key expired (ms)")
-        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.set(ylim=(2 * SHOWN_REQUESTS + 0.5, -0.5))
+        _view.Ticks(ax, "y", [sum(rows) / len(rows) for rows in self.rows_of.values()],
+                    ["without\ncoalescing", "with\ncoalescing"], grid=False)
+        self.x_ticks = _view.Ticks(ax, "x", slots=7, grid=False)
+        _view.x_label(ax, "time since the key expired (ms)")
         ax.axhline(SHOWN_REQUESTS, color="#999999", linewidth=0.8)
         # One bar per row, made once and moved on each redraw: far cheaper than new bars each time.
         self.bars = {
             coalesced: ax.barh(rows, 1, left=0, height=0.7, edgecolor="black").patches
             for coalesced, rows in self.rows_of.items()
         }
-        _view.freeze_layout(self.figure)
 
     def html(self, result: model.Stampede, alt: str) -> str:
         sample = model.stampede_sample(result, SHOWN_REQUESTS)
@@ -509,7 +518,10 @@ class _StampedeChart:
                 bar.set(x=start, width=done - start, facecolor=colour, hatch=hatch)
             for i, bar in enumerate(bars):
                 bar.set_visible(i < len(mode))
-        self.ax.set_xlim(0, 1.05 * result.timeline["done_ms"].max())
+        end = 1.05 * result.timeline["done_ms"].max()
+        self.ax.set_xlim(0, end)
+        at = _view.round_ticks(end)
+        self.x_ticks.set(at, [f"{t:g}" for t in at])
         return _view.figure_html(self.figure, alt)
 
 

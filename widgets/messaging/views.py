@@ -22,14 +22,6 @@ WIDTH_IN, SMALL_PT = _view.FIGURE_WIDTH_IN, _view.MIN_FONT_PT
 SPIKE_GREY, IDLE_GREY = "#bbbbbb", "#dddddd"
 
 
-def _nice_ticks(top: float, most: int = 5) -> list[float]:
-    """Round ticks from 0 to about ``top``: steps of 1, 2 or 5 times a power of ten, at most ``most`` + 1."""
-    raw = max(top, 1.0) / most
-    power = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
-    return [k * step for k in range(int(top // step) + 1)]
-
-
 def _count(x: float) -> str:
     return f"{x:,.0f}"
 
@@ -86,7 +78,7 @@ class _SpikeChart:
                                                           v["spike_s"], run.capacity))  # straight between corners
         top = max(run.simulated.max(), run.closed_form.max(), 10) * 1.15
         self.ax.set_ylim(0, top)
-        ticks = _nice_ticks(top)
+        ticks = _view.round_ticks(top)
         self.y_ticks.set(ticks, [_count(t) for t in ticks])
         drained_at = run.spike_end_s + run.drain_s
         self.drained.set_visible(run.drains and run.backlog_at_end > 0 and drained_at <= HORIZON_S)

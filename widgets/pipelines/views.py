@@ -237,9 +237,7 @@ class _ErrorChart:
         self.caught_up.set_xdata([min(result.catch_up_min, 10 * HORIZON_MIN)] * 2)
         top = max(result.lambda_error.max(), result.kappa_error.max(), 10) * 1.1
         self.ax.set_ylim(0, top)
-        power = 10 ** math.floor(math.log10(top / 5))
-        step = next(power * m for m in (1, 2, 5, 10) if power * m >= top / 5)  # at most 6 ticks: texts are slow
-        at = np.arange(0, top, step)
+        at = _view.round_ticks(top)  # at most 6 ticks: texts are slow
         self.y_ticks.set(at, [_count(a) for a in at])
         slow = int(SLOW_RUN_AT + _run_minutes(NO_FAILURE) + delay)
         self.slow_text.set(x=slow, y=result.lambda_error[slow - 1] + 0.03 * top,

@@ -235,9 +235,8 @@ class _HeavyHittersChart:
             over.set_height(extra)
         self.bound.set_ydata(top["true"] + result.bound)
         highest = max(top["estimate"].max(), (top["true"] + result.bound).max())
-        step = _round_step(highest / 5)  # 3 to 6 ticks
         self.ax.set_ylim(0, 1.08 * highest)
-        ticks = np.arange(0, 1.08 * highest, step)
+        ticks = _view.round_ticks(1.08 * highest)
         self.y_ticks.set(ticks, [f"{y:,.0f}" for y in ticks])
         counts = "; ".join(f"rank {i + 1}: {t:,} true, {e:,} estimated"
                            for i, (t, e) in enumerate(zip(top["true"], top["estimate"])))
@@ -247,16 +246,6 @@ class _HeavyHittersChart:
             f"Each bar's bound, true count + εN, is {result.bound:,.0f} above it."
         )
         return _view.figure_html(self.figure, alt)
-
-
-def _round_step(x: float) -> float:
-    """The smallest round tick step (1, 2 or 5 times a power of ten) at least x.
-
-    >>> _round_step(2_600), _round_step(740), _round_step(100)
-    (5000, 1000, 100)
-    """
-    power = 10 ** math.floor(math.log10(x))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= x)
 
 
 def _cm_tables(result: model.HeavyHitters, epsilon: float, delta: float, alpha: float, seed: int) -> str:
