@@ -11,7 +11,7 @@ Views import this package; models never do.
 """
 
 from .charts import (
-    FIGURE_WIDTH_IN, MIN_FONT_PT, PALETTE, Ticks, clear, figure_html, fixed_axes, freeze_layout, legend, log_x, new_figure,
+    FIGURE_WIDTH_IN, GREY, MIN_FONT_PT, PALETTE, Ticks, clear, figure_html, fixed_axes, freeze_layout, legend, log_x, new_figure,
     round_ticks, x_label, y_label,
 )
 from .frame import (
@@ -21,7 +21,7 @@ from .sequence import Arrow, draw_sequence
 from .tables import table
 
 __all__ = [
-    "FIGURE_WIDTH_IN", "KERNEL_NOTE", "MIN_FONT_PT", "PALETTE", "Arrow", "Interactive", "Values", "Views", "clear",
+    "FIGURE_WIDTH_IN", "GREY", "KERNEL_NOTE", "MIN_FONT_PT", "PALETTE", "Arrow", "Interactive", "Values", "Views", "clear",
     "control", "controls", "counted", "draw_sequence", "error_html", "figure_html", "fixed_axes", "freeze_layout",
     "legend", "linked_choice", "log_x", "new_figure", "player", "round_ticks", "table", "Ticks", "views", "x_label",
     "y_label",

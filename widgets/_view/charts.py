@@ -21,6 +21,8 @@ from matplotlib.ticker import NullLocator
 
 #: Okabe & Ito's colour-blind-safe palette (blue, orange, green, vermillion, purple, sky, yellow, black).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+#: The grey of secondary lines (approximations, markers of a setting): 5.7:1 against white.
+GREY = "#666666"
 #: Every figure's width (inches) and smallest text (points): on a phone a figure shrinks to a column of
 #: about 340 CSS px, and 9 pt at 4.6 in (331 SVG units) still renders at 9 px or more there.
 FIGURE_WIDTH_IN, MIN_FONT_PT = 4.6, 9

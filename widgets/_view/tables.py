@@ -59,6 +59,24 @@ def percent(fraction: float, digits: int = 2) -> str:
     return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
 
 
+def fixed_percent(fraction: float) -> str:
+    """A fraction as a percentage with one decimal, the same for every cell of a column.
+
+    >>> fixed_percent(0.0123), fixed_percent(1)
+    ('1.2%', '100.0%')
+    """
+    return f"{100 * fraction:.1f}%"
+
+
+def whole(x: float) -> str:
+    """A number rounded to a whole, with thousands separators.
+
+    >>> whole(1234.5), whole(7)
+    ('1,234', '7')
+    """
+    return f"{x:,.0f}"
+
+
 def _aligned(cells: Sequence[str]) -> str:
     """The style of a column: right and unwrapped if every cell is a number, else left."""
     return _RIGHT if cells and all(_NUMBER.match(cell) for cell in cells) else _LEFT

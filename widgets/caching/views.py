@@ -171,7 +171,7 @@ _MARKERS = {  # marker, colour, symbol in the legend, size, hollow; drawn in thi
 }
 _THEORY_STYLE = {  # line style, colour, symbol in the legend, label
     "lru": ("-", "black", "——", "LRU by Che's approximation"),
-    "fifo": ("--", "#666666", "– –", "FIFO = RANDOM, approximation"),
+    "fifo": ("--", _view.GREY, "– –", "FIFO = RANDOM, approximation"),
     "lfu": (":", PURPLE, "···", "ideal static cache (LFU's limit)"),
 }
 _HIT_LEGEND = _view.legend(
@@ -576,7 +576,7 @@ _POLICY_STYLE = {  # matplotlib marker, line style, colour, legend symbol, marke
     "arc": ("^", "--", SKY, "–△–", 7, True),
     "lfu": ("s", ":", ORANGE, "·■·", 4, False),
     "lru": ("", "-", BLUE, "——", 0, False),
-    "fifo": ("^", "--", "#666666", "–▲–", 4, False),
+    "fifo": ("^", "--", _view.GREY, "–▲–", 4, False),
 }
 _POLICY_LEGEND = _view.legend([(s[3], s[2], eviction.LABELS[p]) for p, s in _POLICY_STYLE.items()])
 _POLICY_NOTE = (

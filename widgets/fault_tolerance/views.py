@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from widgets import _view
-from widgets._view.tables import number_text
+from widgets._view.tables import fixed_percent, number_text
 
 from . import model
 
@@ -25,10 +25,6 @@ OUTAGE_GREY = "#bbbbbb"
 def _ms(x: float) -> str:
     """Milliseconds, one format for a whole column."""
     return f"{x:,.0f} ms" if x >= 100 else f"{x:,.1f} ms"
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
 
 
 def _times(n: int, one: str, many: str | None = None) -> str:
@@ -311,7 +307,7 @@ def _breaker_table(on: model.BreakerRun, off: model.BreakerRun, v: _view.Values)
         "fallback; p99 is the 99th percentile (linear interpolation). Fallback rate: answers from the fallback "
         "(failed fast or failed)."
     )
-    formats = {"fallback rate": _pct, "mean latency": _ms, "p99 latency": _ms}
+    formats = {"fallback rate": fixed_percent, "mean latency": _ms, "p99 latency": _ms}
     return _view.table(pd.DataFrame.from_dict(rows, orient="index"), caption, formats=formats, index=True)
 
 
@@ -401,11 +397,11 @@ class _BulkheadChart:
             f"Grouped bars for {n} endpoints, one shared pool of {v['pool_size']} workers against a pool each, "
             f"endpoint 0's dependency at {v['slow_ms']:,.0f} ms, the others' at {BULKHEAD_NORMAL_MS:g} ms. "
             "The other endpoints answered in time: "
-            + ", ".join(f"{pool} {_pct(o.success_rate.min())} to {_pct(o.success_rate.max())}" for pool, o in
+            + ", ".join(f"{pool} {fixed_percent(o.success_rate.min())} to {fixed_percent(o.success_rate.max())}" for pool, o in
                         others.items())
             + "; their p99: " + ", ".join(f"{pool} up to {_ms(o.p99_ms.max())}" for pool, o in others.items())
-            + f". Endpoint 0 answered in time: shared {_pct(table.loc['shared'].success_rate.iloc[0])}, "
-            f"isolated {_pct(table.loc['isolated'].success_rate.iloc[0])}."
+            + f". Endpoint 0 answered in time: shared {fixed_percent(table.loc['shared'].success_rate.iloc[0])}, "
+            f"isolated {fixed_percent(table.loc['isolated'].success_rate.iloc[0])}."
         )
         return _view.figure_html(self.figure, alt)
 
@@ -424,7 +420,7 @@ def _bulkhead_table(table: pd.DataFrame, v: _view.Values) -> str:
         f"each{' (the rest idle)' if v['pool_size'] % v['endpoints'] else ''}. "
         "Same seeded traffic in both."
     )
-    formats = [_pct, _ms, _pct, _ms]
+    formats = [fixed_percent, _ms, fixed_percent, _ms]
     return _view.table(shown, caption, formats=formats, index=True)
 
 

@@ -25,7 +25,6 @@ from . import model
 
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK = _view.PALETTE
 WIDTH_IN, SMALL_PT = _view.FIGURE_WIDTH_IN, _view.MIN_FONT_PT
-GREY = "#666666"
 
 
 def _percent(fraction: float) -> str:
@@ -98,7 +97,7 @@ class _FanoutChart:
                        linestyle=style, linewidth=1.5)[0]
             for p, (colour, style, _) in _REFERENCES.items()
         }
-        self.target = ax.axhline(0.01, color=GREY, linestyle="-.", linewidth=1)
+        self.target = ax.axhline(0.01, color=_view.GREY, linestyle="-.", linewidth=1)
         self.target_label = ax.text(0.9 * FANOUT_MAX, 0.01, "", ha="right", va="bottom", fontsize=SMALL_PT,
                                     color="#333333")
         (self.chosen,) = ax.plot([], [], color=BLUE, linewidth=2.5)
@@ -135,7 +134,7 @@ def _fanout_legend(p: float) -> str:
     items = [("—●—", BLUE, f"each server slow {_one_in(1 - p)} (this setting)")]
     items += [(symbol, colour, f"each server slow {_one_in(1 - ref)}")
               for ref, (colour, _, symbol) in _REFERENCES.items() if ref != p]
-    return _view.legend([*items, ("–·", GREY, "target slow fraction")])
+    return _view.legend([*items, ("–·", _view.GREY, "target slow fraction")])
 
 
 def _fanout_table(p: float, fanout: int, target: float) -> str:

@@ -13,17 +13,13 @@ import pandas as pd
 from matplotlib.patches import Rectangle
 
 from widgets import _view
-from widgets._view.tables import number_text
+from widgets._view.tables import number_text, whole
 
 from . import model
 
 BLUE, _, _, VERMILLION, _, SKY, _, BLACK = _view.PALETTE
 WIDTH_IN, SMALL_PT = _view.FIGURE_WIDTH_IN, _view.MIN_FONT_PT
 SPIKE_GREY, IDLE_GREY = "#bbbbbb", "#dddddd"
-
-
-def _count(x: float) -> str:
-    return f"{x:,.0f}"
 
 
 # ---------------------------------------------------------------- the spike
@@ -79,7 +75,7 @@ class _SpikeChart:
         top = max(run.simulated.max(), run.closed_form.max(), 10) * 1.15
         self.ax.set_ylim(0, top)
         ticks = _view.round_ticks(top)
-        self.y_ticks.set(ticks, [_count(t) for t in ticks])
+        self.y_ticks.set(ticks, [whole(t) for t in ticks])
         drained_at = run.spike_end_s + run.drain_s
         self.drained.set_visible(run.drains and run.backlog_at_end > 0 and drained_at <= HORIZON_S)
         self.drained.set_xdata([drained_at] * 2 if run.drains else [0, 0])
@@ -104,9 +100,9 @@ def _seconds(x: float, never: str) -> str:
 def _spike_tables(run: model.SpikeRun, pp: model.PushPull, needed: int, v: _view.Values) -> str:
     beyond = f"not within {HORIZON_S:,} s"
     rows = pd.DataFrame({
-        "closed form": [_count(run.backlog_at_end), _seconds(run.drain_s, "never"), _count(run.peak_backlog)],
-        "simulated": [_count(run.simulated_backlog_at_end), _seconds(run.simulated_drain_s, beyond),
-                      _count(run.simulated.max())],
+        "closed form": [whole(run.backlog_at_end), _seconds(run.drain_s, "never"), whole(run.peak_backlog)],
+        "simulated": [whole(run.simulated_backlog_at_end), _seconds(run.simulated_drain_s, beyond),
+                      whole(run.simulated.max())],
     }, index=["backlog at the spike's end (messages)", "drain after the spike", "peak backlog (messages)"])
     caption = (
         f"Capacity μ = {v['consumers']} consumers × {PER_CONSUMER:,.0f} msg/s = {run.capacity:,.0f} msg/s against "
@@ -119,8 +115,8 @@ def _spike_tables(run: model.SpikeRun, pp: model.PushPull, needed: int, v: _view
     push = pd.DataFrame({
         "peak in consumers' memory": [f"{pp.push_memory.max():,} ({pp.push_memory.max() * mb:,.1f} MB)",
                                       f"{pp.pull_memory.max():,} ({pp.pull_memory.max() * mb:,.1f} MB)"],
-        "dropped": [_count(pp.push_dropped[-1]), "0"],
-        "peak waiting in the broker": ["0", _count(pp.pull_broker.max())],
+        "dropped": [whole(pp.push_dropped[-1]), "0"],
+        "peak waiting in the broker": ["0", whole(pp.pull_broker.max())],
     }, index=["push at the arrival rate", "pull, a batch at a time"])
     push_caption = (
         f"The same seeded messages pushed or pulled (counts of messages of {MESSAGE_KB} kB; 1 MB = 1,000 kB). "

@@ -14,17 +14,12 @@ import numpy as np
 import pandas as pd
 
 from widgets import _view
-from widgets._view.tables import number_text, percent
+from widgets._view.tables import number_text, percent, whole
 
 from . import model
 
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, _, BLACK = _view.PALETTE
 WIDTH_IN, SMALL_PT = _view.FIGURE_WIDTH_IN, _view.MIN_FONT_PT
-GREY = "#666666"
-
-
-def _count(x: float) -> str:
-    return f"{x:,.0f}"
 
 
 def _seconds(s: float) -> str:
@@ -129,10 +124,10 @@ def _designs_table(v: _view.Values) -> str:
         f"{v['aggregators']} first-tier hosts, each flushing one row per key it saw every {_seconds(v['flush_s'])}; "
         f"two tiers: {SECOND_TIER} second-tier hosts, partitioned by key, write one row per key per flush. Lost: "
         f"events in a first-tier host's memory when it dies, expected (rate per host × F/2) and in one seeded crash "
-        f"{crash.crash_s:.3g} s after a flush. A second-tier host holds {_count(second)} events' worth on average. "
+        f"{crash.crash_s:.3g} s after a flush. A second-tier host holds {whole(second)} events' worth on average. "
         "With a durable log (Kafka) nothing is lost: a replacement re-reads them."
     )
-    return _view.table(rows, caption, formats=[_count] * 4, index=True)
+    return _view.table(rows, caption, formats=[whole] * 4, index=True)
 
 
 def _checkpoint_table(v: _view.Values, young: float) -> str:
@@ -193,7 +188,7 @@ _LAMBDA_KAPPA_PRESETS = {
 }
 _LAMBDA_KAPPA_LEGEND = _view.legend([
     ("—", BLUE, "Lambda: newest batch + speed layer"), ("– –", ORANGE, "Kappa: one stream job, replayed after the fix"),
-    ("··", GREY, f"code change ({CHANGE_MIN // 60} h) and events stop ({STREAM_MIN // 60} h)"),
+    ("··", _view.GREY, f"code change ({CHANGE_MIN // 60} h) and events stop ({STREAM_MIN // 60} h)"),
     ("··", ORANGE, "Kappa's new version caught up"),
 ])
 
@@ -224,7 +219,7 @@ class _ErrorChart:
         _view.x_label(ax, "time of day")
         _view.y_label(ax, "events missing from\nthe served count", 52)
         for at in (CHANGE_MIN, STREAM_MIN):
-            ax.axvline(at, color=GREY, linestyle=":", linewidth=1.2)
+            ax.axvline(at, color=_view.GREY, linestyle=":", linewidth=1.2)
         self.caught_up = ax.axvline(0, color=ORANGE, linestyle=":", linewidth=1.2)
         (self.lam,) = ax.plot([], [], "-", color=BLUE, linewidth=1.6)
         (self.kappa,) = ax.plot([], [], "--", color=ORANGE, linewidth=1.8)  # on top: dashes show both where they meet
@@ -238,15 +233,15 @@ class _ErrorChart:
         top = max(result.lambda_error.max(), result.kappa_error.max(), 10) * 1.1
         self.ax.set_ylim(0, top)
         at = _view.round_ticks(top)  # at most 6 ticks: texts are slow
-        self.y_ticks.set(at, [_count(a) for a in at])
+        self.y_ticks.set(at, [whole(a) for a in at])
         slow = int(SLOW_RUN_AT + _run_minutes(NO_FAILURE) + delay)
         self.slow_text.set(x=slow, y=result.lambda_error[slow - 1] + 0.03 * top,
                            text=f"run late\n+{delay:g} min" if delay else "")
         alt = (
             f"Line chart of the events missing from the served count over {HORIZON_MIN // 60} hours, "
             f"{percent(v['late_share'])} of events late. Lambda, batches every {v['batch_min']} min: a sawtooth up "
-            f"to {_count(result.lambda_error.max())}, dropping as each batch publishes, exact after the last. "
-            f"Kappa: grows to {_count(result.kappa_error.max())} until the fixed job replaying at "
+            f"to {whole(result.lambda_error.max())}, dropping as each batch publishes, exact after the last. "
+            f"Kappa: grows to {whole(result.kappa_error.max())} until the fixed job replaying at "
             f"{v['replay_speed']:g}× catches up at minute {result.catch_up_min:,.0f}, then exact."
         )
         return _view.figure_html(self.figure, alt)
@@ -271,10 +266,10 @@ def _lambda_kappa_tables(result: model.LambdaKappa, v: _view.Values) -> str:
         "the streaming code drops them. Error: exact count (every event arrived) − served count. Lambda: a batch "
         f"run every {v['batch_min']} min publishes an exact count {run:g} min later (the ETL job below{failure}); "
         f"expected peak error: late rate × (batch interval + run) = "
-        f"{_count(RATE_PER_MIN * v['late_share'] * (v['batch_min'] + slow))}. Kappa: at {CHANGE_MIN // 60} h fixed code replays the log from its start at {v['replay_speed']:g}× live; "
-        f"it catches up after {CHANGE_MIN:g}/({v['replay_speed']:g} − 1) = {_count(result.catch_up_min - CHANGE_MIN)} min."
+        f"{whole(RATE_PER_MIN * v['late_share'] * (v['batch_min'] + slow))}. Kappa: at {CHANGE_MIN // 60} h fixed code replays the log from its start at {v['replay_speed']:g}× live; "
+        f"it catches up after {CHANGE_MIN:g}/({v['replay_speed']:g} − 1) = {whole(result.catch_up_min - CHANGE_MIN)} min."
     )
-    errors = _view.table(summary, caption, formats={"largest error": _count, "mean error": _count}, index=True)
+    errors = _view.table(summary, caption, formats={"largest error": whole, "mean error": whole}, index=True)
     return errors + _dag_table(v["failed_task"])
 
 

@@ -16,16 +16,13 @@ import numpy as np
 import pandas as pd
 
 from widgets import _view
+from widgets._view.tables import fixed_percent
 
 from . import model
 
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, _, BLACK = _view.PALETTE
 WIDTH_IN, FONT = _view.FIGURE_WIDTH_IN, _view.MIN_FONT_PT
 GREY = "#777777"
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
 
 
 def _ms(x: float) -> str:
@@ -149,8 +146,8 @@ def _routing_table(r: model.ReadRouting) -> str:
     rows = [{"policy": o.policy,
              "read-your-writes violated": f"{o.read_your_writes_violations:,} of {o.reads_after_own_write:,}",
              "monotonic reads violated": f"{o.monotonic_read_violations:,}",
-             "stale (behind the leader)": _pct(o.stale_reads / max(o.reads, 1)),
-             "to the leader": _pct(o.leader_share)} for o in r.outcomes]
+             "stale (behind the leader)": fixed_percent(o.stale_reads / max(o.reads, 1)),
+             "to the leader": fixed_percent(o.leader_share)} for o in r.outcomes]
     caption = (
         f"{USERS} users, {r.events:,} actions ({r.writes:,} writes, {r.reads:,} reads; {r.write_rate:,.3g} writes/s in "
         f"all), one seeded stream for every policy. A read returns its replica's whole log. Mean replication "
@@ -229,7 +226,7 @@ def _failover_table(f: model.Failover) -> str:
 
     rows = [{"mode": r.mode, "lost per crash": "writes block" if r.blocked else f"{r.lost_mean:.2f}",
              "closed form": closed(r.expected_lost, "n"),
-             "crashes losing any": _pct(r.crashes_losing),
+             "crashes losing any": fixed_percent(r.crashes_losing),
              "ack p50": _ms(r.ack_p50_ms), "closed p50": closed(r.expected_p50_ms, "ms"),
              "ack p99": _ms(r.ack_p99_ms), "closed p99": closed(r.expected_p99_ms, "ms")} for r in f.results]
     live = len(f.delays_ms) - f.down
@@ -319,8 +316,8 @@ class _ConflictChart:
         self.now.set_data([v["delay_ms"]] * 2, [0, 1.02])
         alt = (f"Share of writes against the one-way delay, 1 to 1,000 ms (log scale), {ra:.3g} and {rb:.3g} writes/s, "
                f"B's clock {skew:g} ms ahead. In conflict: " + ", ".join(
-                   f"{d:g} ms {_pct(m.conflict_share)}" for d, m in zip(SWEEP_MS, sweep)) +
-               ". Lost by last-writer-wins: " + ", ".join(f"{d:g} ms {_pct(m.lww_lost_share)}"
+                   f"{d:g} ms {fixed_percent(m.conflict_share)}" for d, m in zip(SWEEP_MS, sweep)) +
+               ". Lost by last-writer-wins: " + ", ".join(f"{d:g} ms {fixed_percent(m.lww_lost_share)}"
                                                          for d, m in zip(SWEEP_MS, sweep)) + ".")
         return _view.figure_html(self.figure, alt)
 
@@ -329,12 +326,12 @@ def _ml_table(m: model.MultiLeader) -> str:
     rows = [
         ("Writes (A, B)", f"{m.writes_a:,}, {m.writes_b:,}"),
         ("In conflict: concurrent with a write at the other leader",
-         f"{m.conflicting:,} ({_pct(m.conflict_share)}; closed form {_pct(m.expected_conflict_share)})"),
+         f"{m.conflicting:,} ({fixed_percent(m.conflict_share)}; closed form {fixed_percent(m.expected_conflict_share)})"),
         ("Concurrent pairs", f"{m.concurrent_pairs:,}"),
         ("Last-writer-wins: updates lost (A, B)",
-         f"{m.lww_lost:,} ({_pct(m.lww_lost_share)}): {m.lww_lost_a:,}, {m.lww_lost_b:,}"),
+         f"{m.lww_lost:,} ({fixed_percent(m.lww_lost_share)}): {m.lww_lost_a:,}, {m.lww_lost_b:,}"),
         ("Beaten by a later stamp that never saw them (bound)",
-         f"{m.unseen_overwritten:,} (closed form {_pct(m.expected_unseen_overwrite_share)})"),
+         f"{m.unseen_overwritten:,} (closed form {fixed_percent(m.expected_unseen_overwrite_share)})"),
         ("Siblings (version vectors): updates lost", "0: every conflict kept and reported"),
     ]
     caption = (f"One key, Poisson writes, about {ML_WRITES:,} seeded; each leader's writes reach the other "

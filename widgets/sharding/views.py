@@ -12,16 +12,13 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
 from widgets import _view
+from widgets._view.tables import fixed_percent
 
 from . import model
 
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK = _view.PALETTE
 WIDTH_IN, SMALL_PT = _view.FIGURE_WIDTH_IN, _view.MIN_FONT_PT
 KEYS, RANGE_KEYS, SEED = 50_000, 10_000, 0
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
 
 
 def _axes(fig, left: float, bottom: float, width: float, height: float):
@@ -131,8 +128,8 @@ class _RingChart:
         self.y_ticks.set(at, [f"{t:g}" for t in at])
         alt = (
             f"The hash space unrolled into 360 bins: owners before ({change.nodes} nodes) and after ({after}), "
-            f"then the share of keys moved per bin: ring {_pct(change.moved['ring'])} overall, mod-N "
-            f"{_pct(change.moved['modulo'])}. Below, on a log scale of virtual nodes per node 1 to 1,000, the most "
+            f"then the share of keys moved per bin: ring {fixed_percent(change.moved['ring'])} overall, mod-N "
+            f"{fixed_percent(change.moved['modulo'])}. Below, on a log scale of virtual nodes per node 1 to 1,000, the most "
             f"loaded of {after} nodes over the mean: one ring (shares of the hash space) "
             + ", ".join(f"{v}: {m:.2f}" for v, m in zip(VNODE_GRID, measured))
             + f"; expected " + ", ".join(f"{v}: {e:.2f}" for v, e in zip(VNODE_GRID, expected))
@@ -145,9 +142,9 @@ def _ring_table(change: model.RingChange) -> str:
     n, after = change.nodes, change.nodes + change.added
     ring_rule = f"{change.added:,}/{after:,}" if change.added >= 0 else f"{-change.added:,}/{n:,}"
     table = pd.DataFrame({
-        "keys moved": [_pct(change.moved["ring"]), _pct(change.moved["modulo"])],
-        "closed form": [f"{_pct(change.expected['ring'])} ({ring_rule})",
-                        f"{_pct(change.expected['modulo'])} (1 − min/lcm)"],
+        "keys moved": [fixed_percent(change.moved["ring"]), fixed_percent(change.moved["modulo"])],
+        "closed form": [f"{fixed_percent(change.expected['ring'])} ({ring_rule})",
+                        f"{fixed_percent(change.expected['modulo'])} (1 − min/lcm)"],
         "most loaded ÷ mean": [f"{change.imbalance['ring']:.2f}", f"{change.imbalance['modulo']:.2f}"],
     }, index=[f"ring, {change.vnodes:,} virtual node{'s' if change.vnodes > 1 else ''} each", "mod-N (hash mod nodes)"])
     where = "went to a new node" if change.added >= 0 else "came from a removed node"
@@ -237,11 +234,11 @@ def _hot_tables(load: model.HotKeyLoad, v: _view.Values) -> str:
     salting = (f"Salting: a write goes to one of {v['salt']} sub-keys at random; a read of the hot key asks every "
                "shard that holds a sub-key." if v["salt"] > 1 else "No salting (1 sub-key): after = before.")
     caption = (
-        f"One key takes {_pct(v['hot_share'])} of all client requests ({_pct(v['read_share'])} of them reads); "
+        f"One key takes {fixed_percent(v['hot_share'])} of all client requests ({fixed_percent(v['read_share'])} of them reads); "
         f"{RANGE_KEYS:,} other keys share the rest evenly, every key placed on {v['shards']} shards by its hash. "
         f"{salting} Hottest shard: its requests as a share of client requests, and over the even share 1/{v['shards']}."
     )
-    hot = _view.table(rows, caption, index=True, formats=[_pct, "{:.2f}".format, "{:,}".format, "{:.2f}".format])
+    hot = _view.table(rows, caption, index=True, formats=[fixed_percent, "{:.2f}".format, "{:,}".format, "{:.2f}".format])
     touched = model.scatter_gather(v["shards"], v["width"], keys=RANGE_KEYS, seed=SEED)
     scatter = pd.DataFrame({
         "shards touched": [touched["range"], touched["hash"]],
