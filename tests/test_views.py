@@ -31,6 +31,22 @@ class Spec:
 
 
 SPEC = {
+    "sessions.stateless": Spec(bad=("store_rtt_ms", -1.0, "store_rtt_ms must be a number in [0, 1e9], got -1.0")),
+    "geography.geodns": Spec(bad=("us_east", False, "regions must name at least one of")),  # preset 0: only us_east on
+    "cdn.cdn": Spec(bad=("origin_ms", -1.0, "origin_ms must be a number in [0, 1e9], got -1.0")),
+    "idempotency.one_payment": Spec(bad=("fates", "abc", "fates must be 1 to 5 words, each ok, request or response, got 'abc'")),
+    "idempotency.retries": Spec(),  # bounded sliders and a dropdown: every value they take is valid
+    "monitoring.golden_signals": Spec(bad=("size_pct", -1.0, "size_pct must be a number in (0, 100], got -1.0")),
+    "search.compare": Spec(bad=("query", '"context', "query must be FTS5 query syntax")),
+    "search.freshness": Spec(bad=("interval_s", -1.0, "interval_s must be a number in [0.01, 86400], got -1.0")),
+    "search.swap": Spec(live=False),
+    "rate_limiting.algorithms": Spec(bad=("rate", -1.0, "rate must be a number in (0, 1e6], got -1.0")),
+    "rate_limiting.per_client_limits": Spec(bad=("limit", -1.0, "limit must be a number in (0, 1e6], got -1.0")),
+    "gateway.mesh": Spec(bad=("rate", -1.0, "rate must be a number in [0, 1e6], got -1.0")),
+    "gateway.library_service": Spec(bad=("rollout_weeks", -1.0, "rollout_weeks must be a number in (0, 520], got -1.0")),
+    "api.payloads": Spec(),  # dropdowns only: every value they take is valid
+    "api.graphql_rest": Spec(),  # bounded sliders and dropdowns: every value they take is valid
+    "api.push_pull": Spec(bad=("timeout_s", -1.0, "timeout_s must be a number in (0, 100000], got -1.0")),
     "replication.read_routing": Spec(bad=("window_ms", -1.0, "window_ms must be a number in [0, 1e9], got -1.0")),
     "replication.failover": Spec(bad=("delay_ms", -1.0, "delays_ms[0] must be a number in (0, 1e9], got -1.0")),
     "replication.multi_leader": Spec(bad=("skew_ms", -2e9, "skew_ms must be a number in [-1e9, 1e9], got -2000000000.0")),

@@ -16,8 +16,13 @@ import inspect
 
 #: Chapter notebook (file stem) -> the CATALOG names it shows, in page order.
 CHAPTERS: dict[str, tuple[str, ...]] = {
-    "01_concepts": (),
-    "02_interview_flow": ("interview.planner", "capacity.calculator"),
+    "01_concepts": (
+        "sessions.stateless", "geography.geodns", "cdn.cdn", "idempotency.one_payment", "idempotency.retries",
+    ),
+    "02_interview_flow": (
+        "interview.planner", "capacity.calculator", "monitoring.golden_signals", "search.compare", "search.freshness",
+        "search.swap",
+    ),
     "03_non_functional_requirements": (
         "availability.nines", "availability.composite", "availability.error_budget_view",
         "fault_tolerance.breaker", "fault_tolerance.backoff", "fault_tolerance.amplification", "fault_tolerance.bulkheads",
@@ -37,7 +42,10 @@ CHAPTERS: dict[str, tuple[str, ...]] = {
         "event_sourcing.rebuild", "outbox.delivery", "supervisor.sweep", "sagas.flow", "sagas.comparison",
         "two_phase_commit.sequence",
     ),
-    "06_common_services": (),
+    "06_common_services": (
+        "rate_limiting.algorithms", "rate_limiting.per_client_limits", "gateway.mesh", "gateway.library_service",
+        "api.payloads", "api.graphql_rest", "api.push_pull",
+    ),
 }
 
 
