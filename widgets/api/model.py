@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import statistics
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from widgets import _check
+from widgets._measure import median_ms
 
 from .encoders import FORMATS, GZIP_LEVEL, avro_container_overhead, codec, gzipped
 from .records import KINDS, MAX_RECORDS, make_records
@@ -91,14 +91,6 @@ def _avro_overhead(kind: str, batch: int, seed: int) -> tuple[int, int]:
 
 # ---------------------------------------------------------------- encode and decode times
 
-def _median_ms(run, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
-
 
 def measure_codec_times(kind: str = "user", batch: int = 1_000, *, runs: int = 7, seed: int = 0) -> pd.DataFrame:
     """Measure (time.perf_counter, the median of ``runs`` runs, in ms) encoding the batch, decoding it,
@@ -116,9 +108,9 @@ def measure_codec_times(kind: str = "user", batch: int = 1_000, *, runs: int = 7
     for fmt in FORMATS:
         c = codec(fmt, kind)
         data = c.many(records)
-        rows[fmt] = {"encode_ms": _median_ms(lambda: c.many(records), runs),
-                     "decode_ms": _median_ms(lambda: c.read_many(data), runs),
-                     "gzip_ms": _median_ms(lambda: gzipped(data), runs)}
+        rows[fmt] = {"encode_ms": median_ms(lambda: c.many(records), runs),
+                     "decode_ms": median_ms(lambda: c.read_many(data), runs),
+                     "gzip_ms": median_ms(lambda: gzipped(data), runs)}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 

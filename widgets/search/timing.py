@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import functools
 import json
-import statistics
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from widgets import _check
+from widgets._measure import median_ms
 
 from .corpus import documents, max_documents
 from .model import FTS_SQL, LIKE_SQL, TOKENIZERS, _fts, build_index, check_query, like_pattern, like_text, postings_read
@@ -29,14 +28,6 @@ from .model import FTS_SQL, LIKE_SQL, TOKENIZERS, _fts, build_index, check_query
 TIMING_PATH = Path(__file__).with_name("measured_timing.json")
 COLUMNS = ["query", "tokenizer", "n", "like_ms", "fts_ms", "like_matches", "fts_matches", "rows_scanned", "postings"]
 
-
-def _median_ms(run, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
 
 
 def time_queries(queries: Sequence[str], sizes: Sequence[int], *, runs: int = 7,
@@ -65,8 +56,8 @@ def time_queries(queries: Sequence[str], sizes: Sequence[int], *, runs: int = 7,
             fts = _fts(conn, query, FTS_SQL)
             rows.append({
                 "query": query, "tokenizer": tokenizer, "n": n,
-                "like_ms": _median_ms(lambda: conn.execute(LIKE_SQL, pattern).fetchall(), runs),
-                "fts_ms": _median_ms(lambda: conn.execute(FTS_SQL, (query,)).fetchall(), runs),
+                "like_ms": median_ms(lambda: conn.execute(LIKE_SQL, pattern).fetchall(), runs),
+                "fts_ms": median_ms(lambda: conn.execute(FTS_SQL, (query,)).fetchall(), runs),
                 "like_matches": len(like), "fts_matches": len(fts), "rows_scanned": n,
                 "postings": postings_read(conn, query, tokenizer),
             })
