@@ -84,7 +84,7 @@ class _MapChart:
         ax.yaxis.set_major_locator(NullLocator())
         parallels = [xy for lat in lats for xy in ((XLIM[0], lat), (XLIM[1], lat), (np.nan, np.nan))]
         ax.plot(*zip(*parallels), color="#b0b0b0", alpha=0.3, linewidth=0.8, zorder=0.5)  # every 30°
-        (self.direct,) = ax.plot([], [], color=BLUE, linewidth=0.9, alpha=0.8)  # one path, NaN between lines
+        (self.direct,) = ax.plot([], [], color=BLUE, linewidth=0.9)  # one path, NaN between lines
         (self.detour,) = ax.plot([], [], "--", color=VERMILLION, linewidth=1.5)
         cities = np.array([p.lat_lon for p in model.USER_CITIES])
         ax.plot(cities[:, 1], cities[:, 0], "o", color=BLUE, markersize=3.5, zorder=3)
