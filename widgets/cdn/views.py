@@ -120,7 +120,7 @@ def _tables(load: model.CdnLoad, latency: model.Latency, v: _view.Values) -> str
         ("Latency: mean, p50, p99", f"{latency.mean_ms:,.1f}, {latency.p50_ms:,.1f}, {latency.p99_ms:,.1f} ms"),
     ]
     caption = (
-        f"Users in {v['user']}, origin in {v['origin']}. Decimal units: 1 kB = 1,000 B, 1 Gb/s = 10^9 bit/s. "
+        f"Users in {v['user']}, origin in {v['origin']}. Decimal units: 1 kB = 1,000 B, 1 Gb/s = 1,000,000,000 bit/s. "
         f"A request on a warm connection (no handshakes, transfer not counted): a hit costs the fibre round "
         f"trip to an edge {model.EDGE_KM:g} km away and {model.EDGE_MS:g} ms there; a miss adds the fibre floor to "
         f"the origin (1 ms per 100 km of great circle) and {number_text(v['origin_ms'])} ms of processing. "

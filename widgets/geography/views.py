@@ -147,7 +147,7 @@ def _routes_table(g: model.GeoDns) -> str:
     how = ("the user's subnet (ECS)" if g.ecs else "the resolver's address (no ECS)") if g.resolver_sites else (
         "the resolver, in the user's own city")
     caption = (
-        "Floor round trip: the great-circle distance (sphere of radius 6,371 km) at 2×10^5 km/s in fibre, "
+        "Floor round trip: the great-circle distance (sphere of radius 6,371 km) at 200,000 km/s in fibre, "
         "1 ms per 100 km. Real paths are longer (a rule of thumb: 2.1 × the line-of-sight distance, "
         "Bozkurt et al. 2018) and "
         f"queues and servers add more. GeoDNS locates each user by {how}. Extra: the floor over that of "

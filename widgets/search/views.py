@@ -245,7 +245,7 @@ def _fresh_table(s: staleness.Staleness, seed: int) -> str:
                "Staleness: seconds from a write until an index run holds it, while search cannot find it. "
                "Closed forms: periodic T/2 on average and T at worst (each write waits for the next run), "
                "event-triggered d for every write. Runs an hour (closed forms): periodic, those with a write "
-               "to index (3,600/T × (1 − e^(−rate × T))); event-triggered, one a write (rate × 3,600).")
+               "to index (3,600/T × (1 − exp(−rate × T))); event-triggered, one a write (rate × 3,600).")
     return _view.table(rows, caption, formats=[str] * 6, index=True)
 
 
