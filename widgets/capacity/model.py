@@ -149,10 +149,10 @@ PRESETS: dict[str, Preset] = {
             "per_host_qps": 1000.0,
             "target_utilization": 0.5,
         },
-        source="The course outline's worked example: 1 billion users × 10 searches a day.",
+        source="A worked example: 1 billion users × 10 searches a day.",
         note=(
-            "10 billion searches a day is about 416.7 million an hour (the outline rounds it "
-            "to 420 million) and 115.7 thousand a second. Assumed: peak 2× the average, every "
+            "10 billion searches a day is about 416.7 million an hour (about 420 million, "
+            "rounded for mental arithmetic) and 115.7 thousand a second. Assumed: peak 2× the average, every "
             "search logged as a 1 kB record kept a year on 3 replicas, 1,000 searches/s per "
             "host run at 50% utilization."
         ),
