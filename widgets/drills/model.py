@@ -240,12 +240,13 @@ def _size(n: float) -> str:
     return f"{_num(n)} bytes ({human_bytes(n)})"
 
 
-DAY = f"A day has {_num(SECONDS_PER_DAY)} s."
-YEAR = f"A year has {_num(DAYS_PER_YEAR)} days."
-DECIMAL = "Decimal units: 1 kB = 1,000 bytes, 1 GB = 10⁹ bytes, 1 TB = 10¹² bytes, 1 PB = 10¹⁵ bytes."
-BITS = f"A byte is {BITS_PER_BYTE} bits; 1 Mbit/s = 10⁶ bit/s and 1 Gbit/s = 10⁹ bit/s."
-PEAK = "The peak factor multiplies the day's average rate."
-ROUND_UP = "Round up to a whole number."
+#: The conventions a prompt states, each where its arithmetic needs it.
+_DAY = f"A day has {_num(SECONDS_PER_DAY)} s."
+_YEAR = f"A year has {_num(DAYS_PER_YEAR)} days."
+_DECIMAL = "Decimal units: 1 kB = 1,000 bytes, 1 GB = 10⁹ bytes, 1 TB = 10¹² bytes, 1 PB = 10¹⁵ bytes."
+_BITS = f"A byte is {BITS_PER_BYTE} bits; 1 Mbit/s = 10⁶ bit/s and 1 Gbit/s = 10⁹ bit/s."
+_PEAK = "The peak factor multiplies the day's average rate."
+_ROUND_UP = "Round up to a whole number."
 
 
 def _converted(x: float, unit: str, scale: float, scale_text: str, new_unit: str) -> str:
@@ -305,9 +306,7 @@ def _url_storage(v: Mapping[str, float]) -> _Solution:
         f"{_num(e.storage_bytes_per_day)} × {_num(days)} = {_num(e.storage_bytes_total)} bytes.",
         _converted(e.storage_bytes_total, "bytes", 1e12, "10¹²", "TB"),
     ), (Pitfall(one_copy / 1e12, f"That is one copy; {_num(v['replication_factor'])} replicas store "
-                                 f"{_num(v['replication_factor'])} times as much."),
-        Pitfall(e.storage_bytes_total / 2**40, "That is in binary TiB (2⁴⁰ bytes); the question asks for decimal "
-                                               "TB (10¹² bytes).")))
+                                 f"{_num(v['replication_factor'])} times as much."),))
 
 
 def _url_key_length(v: Mapping[str, float]) -> _Solution:
@@ -398,7 +397,8 @@ def _feed_timeline_cache(v: Mapping[str, float]) -> _Solution:
         f"One timeline = {_num(v['ids_per_timeline'])} IDs × {_num(v['bytes_per_id'])} bytes = {_num(per_user)} bytes.",
         f"All = {_num(v['daily_active_users'])} users × {_num(per_user)} bytes = {_num(total)} bytes.",
         _converted(total, "bytes", 1e9, "10⁹", "GB"),
-    ), (Pitfall(total / 2**30, "That is in binary GiB (2³⁰ bytes); the question asks for decimal GB (10⁹ bytes)."),))
+    ), (Pitfall(v["bytes_per_id"] * v["daily_active_users"] / 1e9,
+                f"That counts one ID a user; each timeline holds {_num(v['ids_per_timeline'])} IDs."),))
 
 
 # --- The chat and notification service --------------------------------------------------------------
@@ -533,44 +533,44 @@ _SPECS: tuple[_Spec, ...] = (
     _Spec("url_new_links_per_second", "url_shortener", _pick(_URL, "daily_active_users", "links_per_user_per_day"),
           "A URL shortener has {daily_active_users} daily active users; each creates {links_per_user_per_day} "
           "short links a day on average. How many new links a second does it store, on average?",
-          (DAY,), "links/s", _url_new_links),
+          (_DAY,), "links/s", _url_new_links),
     _Spec("url_peak_redirects", "url_shortener",
           _pick(_URL, "daily_active_users", "redirects_per_user_per_day", "peak_factor"),
           "The URL shortener's {daily_active_users} daily users each follow {redirects_per_user_per_day} short "
           "links a day, and the busiest hour runs at a peak factor of {peak_factor}. How many redirects a second "
           "must it serve at the peak?",
-          (DAY, PEAK), "redirects/s", _url_peak_redirects),
+          (_DAY, _PEAK), "redirects/s", _url_peak_redirects),
     _Spec("url_storage_5_years", "url_shortener",
           _pick(_URL, "daily_active_users", "links_per_user_per_day", "bytes_per_link", "replication_factor",
                 years=5),
           "The URL shortener's {daily_active_users} daily users each create {links_per_user_per_day} links a "
           "day. A link's record (short key, long URL, owner, dates) takes {bytes_per_link} bytes and is kept "
           "{years} years on {replication_factor} replicas. How much storage does that take after {years} years?",
-          (YEAR, DECIMAL), "TB", _url_storage),
+          (_YEAR, _DECIMAL), "TB", _url_storage),
     _Spec("url_key_length", "url_shortener",
           _pick(_URL, "daily_active_users", "links_per_user_per_day", years=10, alphabet_size=62),
           "The URL shortener's {daily_active_users} daily users each create {links_per_user_per_day} links a "
           "day, and a key is never reused. Keys use the {alphabet_size} characters a-z, A-Z and 0-9. How many "
           "characters must a key have to last {years} years?",
-          (YEAR, ROUND_UP), "characters", _url_key_length, decimals=0, whole=True),
+          (_YEAR, _ROUND_UP), "characters", _url_key_length, decimals=0, whole=True),
     _Spec("url_cache_memory", "url_shortener",
           _pick(_URL, "daily_active_users", "redirects_per_user_per_day", "bytes_per_link", hot_percent=20),
           "The URL shortener's {daily_active_users} daily users each follow {redirects_per_user_per_day} links "
           "a day. You cache the hottest {hot_percent} % of a day's redirects, {bytes_per_link} bytes a cached "
           "entry; count each of those redirects as its own entry (an upper bound). How much cache memory is "
           "that?",
-          (DECIMAL,), "GB", _url_cache, decimals=0),
+          (_DECIMAL,), "GB", _url_cache, decimals=0),
     _Spec("feed_peak_posts", "news_feed", _pick(_FEED, "daily_active_users", "posts_per_user_per_day", "peak_factor"),
           "A social network has {daily_active_users} daily active users; each posts {posts_per_user_per_day} "
           "times a day on average, with a peak factor of {peak_factor}. How many posts a second arrive at the "
           "peak?",
-          (DAY, PEAK), "posts/s", _feed_peak_posts),
+          (_DAY, _PEAK), "posts/s", _feed_peak_posts),
     _Spec("feed_fanout_writes", "news_feed",
           _pick(_FEED, "daily_active_users", "posts_per_user_per_day", "peak_factor", "mean_followers"),
           "The feed of {daily_active_users} daily users, who post {posts_per_user_per_day} times a day each "
           "(peak factor {peak_factor}), fans out on write: every post is copied into each follower's timeline, "
           "and the mean follower count is {mean_followers}. How many timeline writes a second at the peak?",
-          (DAY, PEAK), "writes/s", _feed_fanout, decimals=0),
+          (_DAY, _PEAK), "writes/s", _feed_fanout, decimals=0),
     _Spec("feed_celebrity_fanout_seconds", "news_feed", {"followers": 31_000_000, "inserts_per_second": 100_000},
           "A celebrity with {followers} followers posts. The fan-out workers together insert "
           "{inserts_per_second} timeline entries a second. How many seconds until the last follower's "
@@ -582,43 +582,43 @@ _SPECS: tuple[_Spec, ...] = (
           "The feed's {daily_active_users} daily users open their feed {feed_reads_per_user_per_day} times a day, "
           "with a peak factor of {peak_factor}. One feed server answers {reads_per_server} reads a second, and "
           "you run each at a target utilisation of {target_utilization}. How many servers at the peak?",
-          (DAY, PEAK, ROUND_UP), "servers", _feed_hosts, decimals=0, whole=True),
+          (_DAY, _PEAK, _ROUND_UP), "servers", _feed_hosts, decimals=0, whole=True),
     _Spec("feed_timeline_cache", "news_feed",
           _pick(_FEED, "daily_active_users", ids_per_timeline=800, bytes_per_id=8),
           "For each of the feed's {daily_active_users} daily users you cache a timeline of the newest "
           "{ids_per_timeline} post IDs, {bytes_per_id} bytes an ID. How much memory do the timelines take?",
-          (DECIMAL,), "GB", _feed_timeline_cache, decimals=0),
+          (_DECIMAL,), "GB", _feed_timeline_cache, decimals=0),
     _Spec("chat_peak_messages", "chat", dict(_CHAT),
           "A chat service has {daily_active_users} daily active users; each sends {messages_per_user_per_day} "
           "messages a day, with a peak factor of {peak_factor}. How many messages a second at the peak?",
-          (DAY, PEAK), "messages/s", _chat_peak, decimals=0),
+          (_DAY, _PEAK), "messages/s", _chat_peak, decimals=0),
     _Spec("chat_storage_1_year", "chat",
           _pick(_CHAT, "daily_active_users", "messages_per_user_per_day", bytes_per_message=200,
                 replication_factor=3),
           "The chat service's {daily_active_users} daily users each send {messages_per_user_per_day} messages a "
           "day. A stored message takes {bytes_per_message} bytes (text and metadata; media is stored apart) on "
           "{replication_factor} replicas. How much storage does a year of messages take?",
-          (YEAR, DECIMAL), "PB", _chat_storage, decimals=2),
+          (_YEAR, _DECIMAL), "PB", _chat_storage, decimals=2),
     _Spec("chat_gateway_hosts", "chat",
           _pick(_CHAT, "daily_active_users", online_percent=20, connections_per_gateway=500_000,
                 target_utilization=0.8),
           "At the chat service's peak, {online_percent} % of its {daily_active_users} daily users hold an open "
           "WebSocket connection. One gateway host holds at most {connections_per_gateway} connections, and you "
           "run each at a target utilisation of {target_utilization}. How many gateway hosts?",
-          (ROUND_UP,), "gateways", _chat_gateways, decimals=0, whole=True),
+          (_ROUND_UP,), "gateways", _chat_gateways, decimals=0, whole=True),
     _Spec("chat_message_shards", "chat",
           {**_CHAT, "writes_per_shard": 20_000, "target_utilization": 0.7},
           "The chat service's {daily_active_users} daily users send {messages_per_user_per_day} messages a day "
           "each (peak factor {peak_factor}), and every message is one write to the message store. One shard's "
           "primary takes {writes_per_shard} writes a second, run at a target utilisation of "
           "{target_utilization}. How many shards for the peak write load?",
-          (DAY, PEAK, ROUND_UP), "shards", _chat_shards, decimals=0, whole=True),
+          (_DAY, _PEAK, _ROUND_UP), "shards", _chat_shards, decimals=0, whole=True),
     _Spec("notification_peak_bandwidth", "chat",
           {"daily_active_users": 400_000_000, "pushes_per_user_per_day": 5, "peak_factor": 4, "bytes_per_push": 1_000},
           "A notification service sends {pushes_per_user_per_day} push notifications a day to each of "
           "{daily_active_users} daily users, with a peak factor of {peak_factor}. A push takes {bytes_per_push} "
           "bytes on the wire. What outbound bandwidth does the peak need?",
-          (DAY, PEAK, BITS), "Mbit/s", _notification_bandwidth),
+          (_DAY, _PEAK, _BITS), "Mbit/s", _notification_bandwidth),
     _Spec("general_read_replicas", "general",
           {"daily_active_users": 50_000_000, "page_views_per_user_per_day": 30, "reads_per_page_view": 3,
            "peak_factor": 2.5, "reads_per_replica": 5_000, "target_utilization": 0.7},
@@ -626,26 +626,26 @@ _SPECS: tuple[_Spec, ...] = (
           "a page view makes {reads_per_page_view} database reads, and the peak factor is {peak_factor}. One "
           "read replica serves {reads_per_replica} reads a second, run at a target utilisation of "
           "{target_utilization}. How many read replicas for the peak?",
-          (DAY, PEAK, ROUND_UP), "replicas", _general_replicas, decimals=0, whole=True),
+          (_DAY, _PEAK, _ROUND_UP), "replicas", _general_replicas, decimals=0, whole=True),
     _Spec("general_storage_shards", "general",
           {"dataset_bytes": 40_000_000_000_000, "disk_bytes_per_shard": 2_000_000_000_000, "fill_fraction": 0.7},
           "A dataset of {dataset_bytes} bytes ({dataset_bytes_short}, replicas included) is split over shards "
-          "whose disks hold {disk_bytes_per_shard} bytes ({disk_bytes_per_shard_short}) each; to leave room for growth and compaction, a disk is filled to at "
-          "most {fill_fraction} of its size. How many shards?",
-          (DECIMAL, ROUND_UP), "shards", _general_storage_shards, decimals=0, whole=True),
+          "whose disks hold {disk_bytes_per_shard} bytes ({disk_bytes_per_shard_short}) each; to leave room for "
+          "growth and compaction, a disk is filled to at most {fill_fraction} of its size. How many shards?",
+          (_DECIMAL, _ROUND_UP), "shards", _general_storage_shards, decimals=0, whole=True),
     _Spec("general_image_bandwidth", "general",
           {"daily_active_users": 10_000_000, "images_per_user_per_day": 50, "peak_factor": 3,
            "bytes_per_image": 200_000},
           "A photo app's {daily_active_users} daily users each view {images_per_user_per_day} images a day, "
           "with a peak factor of {peak_factor}; an image is {bytes_per_image} bytes. What outbound bandwidth "
           "does the peak need?",
-          (DAY, PEAK, BITS), "Gbit/s", _general_image_bandwidth, decimals=2),
+          (_DAY, _PEAK, _BITS), "Gbit/s", _general_image_bandwidth, decimals=2),
     _Spec("general_origin_requests", "general",
           {"daily_active_users": 10_000_000, "images_per_user_per_day": 50, "peak_factor": 3, "hit_ratio": 0.95},
           "The photo app's {daily_active_users} daily users each view {images_per_user_per_day} images a day "
           "(peak factor {peak_factor}). A CDN answers with a hit ratio of {hit_ratio}; every miss goes to the "
           "origin servers. How many requests a second reach the origin at the peak?",
-          (DAY, PEAK), "requests/s", _general_origin_load, decimals=0),
+          (_DAY, _PEAK), "requests/s", _general_origin_load, decimals=0),
 )
 
 
@@ -690,12 +690,13 @@ def _range_answer(low: float, high: float, correct: bool, feedback: str) -> dict
 
 
 def _quiz_item(drill: Drill) -> dict:
-    allowed = "the whole number" if drill.whole else f"within ±{drill.tolerance:.0%} of"
+    off = ("Not the model's answer (a whole number, rounded up)." if drill.whole
+           else f"Not within ±{drill.tolerance * 100:g} % of the model's answer.")
     answers = [_range_answer(*drill.accepted(drill.answer), True, f"Right. {drill.explanation}")]
     answers += [_range_answer(*drill.accepted(p.value), False, f"{p.hint} Try again.") for p in drill.pitfalls]
     answers.append({"type": "default", "correct": False,
-                    "feedback": f"Not {allowed} the model's answer. {drill.explanation}"})
-    return {"question": f"{drill.prompt} Type a plain number, without commas.", "type": "numeric",
+                    "feedback": f"{off} {drill.explanation}"})
+    return {"question": f"{drill.prompt} Type a plain number without commas, e.g. 2500000 or 2.5e6.", "type": "numeric",
             "answers": answers}
 
 
