@@ -255,7 +255,15 @@ BAD = [
     (idempotency.payment_story, (("lost",),), {"key": False}, "fates"),
     (idempotency.payment_story, ((),), {"key": False}, "fates"),
     (idempotency.payment_story, (("ok",),), {"key": None}, "key"),
+    (idempotency.expected_outcomes(3, 0, 0.05, key=False).duplicates_per_day, (-1,), {}, "payments_per_second"),
 ]
+
+
+def test_duplicates_per_day_is_a_day_of_payments_times_the_mean_duplicates():
+    p = 0.05  # answers lost; no key, 3 retries: E[duplicates] = p + p^2 + p^3
+    expected = idempotency.expected_outcomes(3, 0, p, key=False)
+    assert expected.duplicates_per_day(300) == pytest.approx(300 * 86_400 * (p + p**2 + p**3))
+    assert idempotency.expected_outcomes(3, 0, p, key=True).duplicates_per_day(300) == 0
 
 
 @pytest.mark.parametrize("function, args, kwargs, name", BAD, ids=lambda x: getattr(x, "__name__", None))

@@ -75,6 +75,15 @@ class ExpectedOutcomes:
     charged_unconfirmed: float  # P(charged, but the client never heard)
     attempts: float  # E[attempts made]
 
+    def duplicates_per_day(self, payments_per_second: float) -> float:
+        """Expected duplicate charges in a day (86,400 s) at ``payments_per_second``.
+
+        >>> round(expected_outcomes(3, 0, 0.001, key=False).duplicates_per_day(300))
+        25946
+        """
+        rate = _check.number("payments_per_second", payments_per_second, 0, 1e9)
+        return rate * 86_400 * self.duplicates
+
 
 def expected_outcomes(retries: int, p_request_loss: float, p_response_loss: float, *, key: bool) -> ExpectedOutcomes:
     """One payment's outcomes in closed form, without (``key=False``) or with an idempotency key.

@@ -120,7 +120,7 @@ def _retries_table(plain: model.PaymentOutcomes, keyed: model.PaymentOutcomes) -
         columns[name] = [whole(getattr(run, f)) for f in fields.values()]
         columns[f"{name}, expected"] = [number_text(round(m * getattr(run.expected, f), 1)) for f in fields.values()]
     frame = pd.DataFrame(columns, index=list(fields))
-    per_day = PAYMENTS_PER_SECOND * 86_400 * plain.expected.duplicates
+    per_day = plain.expected.duplicates_per_day(PAYMENTS_PER_SECOND)
     caption = (
         f"{m:,} seeded payments, the same losses with and without a key: up to {plain.retries + 1} attempts each, "
         f"{percent(plain.p_request_loss)} of requests and {percent(plain.p_response_loss)} of answers lost, "
