@@ -30,6 +30,7 @@ from test_site import PAGES, QUIZ_PAGES, WIDGET_OUTPUT, WIDGET_PAGES, choose, vi
 DARK_CSS = ROOT / "_static" / "dark.css"
 DARK_PAGES = [path for path in PAGES if path in WIDGET_PAGES or path in QUIZ_PAGES]
 QUIZ_OUTPUT = ".cell_output:has(.Quiz)"
+STATIC_OUTPUT = ".cell_output:has(.static-output)"  # a table or schema drawn once, with no control
 DESKTOP = {"width": 1280, "height": 900}
 
 #: The reader's choice as the theme's colour-mode button stores it, in place before the page's scripts run.
@@ -123,8 +124,8 @@ def answer_every_question(page, correct: bool) -> None:
 
 
 def dark_mode_contrast(seen) -> list[str]:
-    """Every color-contrast violation inside the page's widgets (each under every option of its menu)
-    and quizzes (a wrong answer chosen everywhere, then a right one), labelled with where it showed.
+    """Every color-contrast violation inside the page's widgets (each under every option of its menu),
+    static outputs and quizzes (a wrong answer chosen everywhere, then a right one), labelled with where it showed.
 
     The widgets go through their options together: round k shows option k of every widget that has one
     (the others keep their last), and one axe run checks them all, labelled "output <widget index>"."""
@@ -138,6 +139,8 @@ def dark_mode_contrast(seen) -> list[str]:
                 choose(seen, index, option)
             settle(page)
         found += [f"option {option} of each widget, {v}" for v in contrast_violations(page, widgets)]
+    if page.locator(STATIC_OUTPUT).count():
+        found += [f"static output: {v}" for v in contrast_violations(page, page.locator(STATIC_OUTPUT))]
     if page.locator(QUIZ_OUTPUT).count():
         for correct in (False, True):
             answer_every_question(page, correct)

@@ -65,6 +65,10 @@ def test_model_source_names_no_view_library(path) -> None:
     assert [name for name in imported if name.split(".")[0] in VIEW_LIBRARIES or "_view" in name] == []
 
 
+#: Topics whose views show a fixed figure, quiz or table rather than an interactive.
+STATIC_TOPICS = {"diagrams", "quizzes", "mock_interviews"}
+
+
 def code_cells(notebook) -> list[str]:
     return ["".join(cell["source"]) for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]
             if cell["cell_type"] == "code"]
@@ -76,14 +80,14 @@ def views_of(topic: str) -> tuple[str, ...]:
 
 
 def factories_called(notebook) -> list[str]:
-    """The "<topic>.<factory>" interactives a notebook builds, in page order (diagrams and quizzes are
-    figures and questions, not interactives)."""
+    """The "<topic>.<factory>" interactives a notebook builds, in page order (diagrams, quizzes and the
+    worked interviews' tables are figures, questions and tables, not interactives)."""
     imported: set[str] = set()
     called = []
     for source in code_cells(notebook):
         imported |= set(re.findall(r"^from widgets import (\w+)$", source, re.M))
         called += [f"{topic}.{name}" for topic, name in re.findall(r"\b(\w+)\.(\w+)\(", source)
-                   if topic in imported - {"diagrams", "quizzes"} and name in views_of(topic)]
+                   if topic in imported - STATIC_TOPICS and name in views_of(topic)]
     return called
 
 

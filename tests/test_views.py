@@ -91,6 +91,7 @@ SPEC = {
     "sagas.flow": Spec(live=False),
     "sagas.comparison": Spec(bad=("fail", "train", "fail_at must be one of None, 'airline', 'hotel', 'payment'")),
     "two_phase_commit.sequence": Spec(bad=("votes", "maybe", "votes must be 1 to 8 words")),
+    "fanout.strategies": Spec(bad=("posts_per_s", -1.0, "posts_per_s must be a number in [0, 1e9], got -1.0")),
 }
 NAMES = sorted(widgets.CATALOG)
 LIVE = [name for name in NAMES if SPEC[name].live]

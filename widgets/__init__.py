@@ -46,6 +46,7 @@ CHAPTERS: dict[str, tuple[str, ...]] = {
         "rate_limiting.algorithms", "rate_limiting.per_client_limits", "gateway.mesh", "gateway.library_service",
         "api.payloads", "api.graphql_rest", "api.push_pull",
     ),
+    "07_mock_interviews": ("fanout.strategies",),
 }
 
 

@@ -37,3 +37,17 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def query_plan(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> tuple[str, ...]:
+    """SQLite's ``EXPLAIN QUERY PLAN`` of ``sql``, one line a step, indented two spaces a level.
+
+    >>> query_plan(connect(":memory:", "CREATE TABLE t (id INTEGER PRIMARY KEY)"), "SELECT * FROM t WHERE id = ?", (1,))
+    ('SEARCH t USING INTEGER PRIMARY KEY (rowid=?)',)
+    """
+    depth: dict[int, int] = {0: -1}
+    lines = []
+    for node, parent, _, detail in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params):
+        depth[node] = depth.get(parent, -1) + 1
+        lines.append("  " * depth[node] + detail)
+    return tuple(lines)

@@ -2,5 +2,6 @@
 
 from widgets._topic import exports
 
-VIEWS = ("design_phases", "load_balancer_layers", "lambda_vs_kappa", "event_driven_flow", "gateway_vs_mesh")
+VIEWS = ("design_phases", "load_balancer_layers", "lambda_vs_kappa", "event_driven_flow", "gateway_vs_mesh",
+         "url_shortener_phases", "news_feed_phases", "chat_phases")
 __getattr__, __dir__ = exports(__name__, VIEWS)

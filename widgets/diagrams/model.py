@@ -181,6 +181,98 @@ def _gateway_vs_mesh() -> Diagram:
     )
 
 
+def _url_shortener_phases() -> Diagram:
+    """The URL shortener drawn in four passes (chapter 7's first worked interview)."""
+    users = ("users", 0, 1, "Users", "client")
+    one = ([users, ("svc", 2, 1, "Shortener", "service")], [("users", "svc", "create, redirect")])
+    two = ([users, ("app", 1.5, 1, "API servers\n(stateless)", "service"), ("db", 3, 1, "Links\nstore", "store")],
+           [("users", "app", ""), ("app", "db", "")])
+    parts = [
+        users, ("cdn", 1, 1.8, "CDN / edge", "infra"), ("lb", 1, 0.6, "Load\nbalancer", "infra"),
+        ("read", 2.2, 1.8, "Redirect\nservice", "service"), ("write", 2.2, 0.6, "Create\nservice", "service"),
+        ("cache", 3.4, 1.8, "Cache\n(hot keys)", "store"), ("db", 3.4, 0.6, "Links store\n(sharded by key)", "store"),
+        ("clicks", 2.2, 2.7, "Click log", "topic"),
+    ]
+    wires = [("users", "cdn", "GET /k"), ("users", "lb", "POST"), ("cdn", "read", "miss"), ("lb", "write", ""),
+             ("read", "cache", ""), ("cache", "db", "miss"), ("write", "db", ""), ("read", "clicks", "")]
+    risks = parts + [("hot", 3.4, 2.7, "A viral link:\none hot key", "risk"),
+                     ("dup", 2.2, -0.4, "Key collision:\nretry the insert", "risk")]
+    return Diagram(
+        [("1. Users and one box", *one), ("2. Stateless API over a store", *two),
+         ("3. Reads and writes apart, cache, clicks", parts, wires),
+         ("4. What breaks first", risks, wires + [("hot", "cache", ""), ("dup", "write", "")])],
+        alt=(
+            "Four panels. 1: users create and follow links through one box. 2: stateless API servers over a "
+            "links store. 3: redirects come through a CDN to a redirect service that reads a cache in front of "
+            "the store, sharded by key; creates go through a load balancer to a create service that inserts into "
+            "the store; each redirect is logged for click counts. 4: the same design with its risks marked: one "
+            "viral link making a hot key in the cache, and key collisions retried on insert."
+        ),
+        height=2.8,
+    )
+
+
+def _news_feed_phases() -> Diagram:
+    """The news feed drawn in four passes (chapter 7's second worked interview)."""
+    users = ("users", 0, 1, "Users", "client")
+    one = ([users, ("svc", 2, 1, "Feed\nsystem", "service")], [("users", "svc", "post, read feed")])
+    two = ([users, ("app", 1.5, 1, "Post and feed\nservices", "service"), ("db", 3, 1, "Posts and\nfollows", "store")],
+           [("users", "app", ""), ("app", "db", "")])
+    parts = [
+        users, ("post", 1.1, 1.8, "Post\nservice", "service"), ("feed", 1.1, 0.3, "Feed\nservice", "service"),
+        ("q", 2.3, 1.8, "New-post\nqueue", "topic"), ("fan", 3.5, 1.8, "Fan-out\nworkers", "service"),
+        ("tl", 3.5, 0.3, "Timeline\ncache", "store"), ("posts", 2.3, 1.0, "Posts DB", "store"),
+    ]
+    wires = [("users", "post", "POST"), ("users", "feed", "GET"), ("post", "q", ""), ("q", "fan", ""),
+             ("post", "posts", ""), ("fan", "tl", "push"), ("feed", "tl", "own feed"), ("feed", "posts", "")]
+    risks = parts + [("celeb", 3.6, 2.7, "A celebrity post:\nmillions of writes", "risk"),
+                     ("lag", 2.0, 2.7, "Queue backlog:\nlate feeds", "risk")]
+    return Diagram(
+        [("1. Users and one box", *one), ("2. Services over storage", *two),
+         ("3. Fan-out on write, celebrities pulled", parts, wires),
+         ("4. What breaks first", risks, wires + [("celeb", "fan", ""), ("lag", "q", "")])],
+        alt=(
+            "Four panels. 1: users post and read feeds through one box. 2: post and feed services over a store "
+            "of posts and follows. 3: a new post goes to a queue; fan-out workers push it into followers' "
+            "timelines in a cache; the feed service reads the reader's own timeline and pulls celebrities' posts "
+            "from the posts database. 4: the risks marked: a celebrity post meaning millions of writes, and a "
+            "queue backlog delaying feeds."
+        ),
+        height=2.8,
+    )
+
+
+def _chat_phases() -> Diagram:
+    """The chat service drawn in four passes (chapter 7's third worked interview)."""
+    users = ("users", 0, 1, "Phones", "client")
+    one = ([users, ("svc", 2, 1, "Chat\nsystem", "service")], [("users", "svc", "send, receive")])
+    two = ([users, ("gw", 1.5, 1, "Connection\ngateways", "service"), ("db", 3, 1, "Message\nstore", "store")],
+           [("users", "gw", "WebSocket"), ("gw", "db", "")])
+    parts = [
+        users, ("gw", 1.1, 1, "Connection\ngateways", "infra"), ("chat", 2.3, 1.8, "Chat\nservice", "service"),
+        ("pres", 2.3, 0.2, "Presence and\nroutes (who is\non which gateway)", "store"),
+        ("msgs", 3.5, 1.8, "Messages\n(sharded by\nconversation)", "store"),
+        ("push", 3.5, 0.2, "Push\nnotifications", "service"),
+    ]
+    wires = [("users", "gw", ""), ("gw", "chat", ""), ("chat", "msgs", ""), ("chat", "pres", "route"),
+             ("chat", "push", "offline")]
+    risks = parts + [("storm", 1.1, 2.6, "Gateway restart:\nreconnect storm", "risk"),
+                     ("group", 3.5, 2.9, "Large group:\nfan-out per message", "risk")]
+    return Diagram(
+        [("1. Phones and one box", *one), ("2. Held connections over a store", *two),
+         ("3. Gateways, routing, storage, push", parts, wires),
+         ("4. What breaks first", risks, wires + [("storm", "gw", ""), ("group", "msgs", "")])],
+        alt=(
+            "Four panels. 1: phones send and receive through one box. 2: phones hold WebSocket connections to "
+            "gateways that write to a message store. 3: gateways pass messages to a chat service that appends "
+            "them to a message store sharded by conversation, looks up which gateway holds each recipient in a "
+            "presence and routing store, and sends push notifications to offline users. 4: the risks marked: "
+            "a reconnect storm when a gateway restarts, and fan-out per message in large groups."
+        ),
+        height=2.8,
+    )
+
+
 #: Every diagram of the course, by name (its view factory has the same name).
 DIAGRAMS: dict[str, Diagram] = {
     "design_phases": _design_phases(),
@@ -188,4 +280,7 @@ DIAGRAMS: dict[str, Diagram] = {
     "lambda_vs_kappa": _lambda_vs_kappa(),
     "event_driven_flow": _event_driven_flow(),
     "gateway_vs_mesh": _gateway_vs_mesh(),
+    "url_shortener_phases": _url_shortener_phases(),
+    "news_feed_phases": _news_feed_phases(),
+    "chat_phases": _chat_phases(),
 }

@@ -79,3 +79,18 @@ def event_driven_flow() -> HTML:
 def gateway_vs_mesh() -> HTML:
     """Shared concerns in one API gateway against a sidecar proxy beside every service."""
     return figure(DIAGRAMS["gateway_vs_mesh"])
+
+
+def url_shortener_phases() -> HTML:
+    """The URL shortener drawn in four passes."""
+    return figure(DIAGRAMS["url_shortener_phases"])
+
+
+def news_feed_phases() -> HTML:
+    """The news feed drawn in four passes."""
+    return figure(DIAGRAMS["news_feed_phases"])
+
+
+def chat_phases() -> HTML:
+    """The chat service drawn in four passes."""
+    return figure(DIAGRAMS["chat_phases"])

@@ -309,6 +309,11 @@ def _url_storage(v: Mapping[str, float]) -> _Solution:
                                  f"{_num(v['replication_factor'])} times as much."),))
 
 
+def _superscript(n: int) -> str:
+    """An exponent as superscript digits, e.g. 6 -> '⁶' (a caret would show as a caret on the page)."""
+    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
 def _url_key_length(v: Mapping[str, float]) -> _Solution:
     e = estimate(v["daily_active_users"], v["links_per_user_per_day"])
     days = v["years"] * DAYS_PER_YEAR
@@ -318,8 +323,8 @@ def _url_key_length(v: Mapping[str, float]) -> _Solution:
     return _Solution(float(n), (
         _per_day("New links", v["daily_active_users"], v["links_per_user_per_day"], e.requests_per_day),
         f"Keys in {_num(v['years'])} years = {_num(e.requests_per_day)} × {_num(days)} days = {_count(keys)}.",
-        f"{_num(alphabet)}^{n - 1} = {_count(alphabet ** (n - 1))} is too few; "
-        f"{_num(alphabet)}^{n} = {_count(alphabet ** n)} is enough.",
+        f"{_num(alphabet)}{_superscript(n - 1)} = {_count(alphabet ** (n - 1))} is too few; "
+        f"{_num(alphabet)}{_superscript(n)} = {_count(alphabet ** n)} is enough.",
     ))
 
 

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from widgets import _check
-from widgets._sim.sqlite import connect
+from widgets._sim.sqlite import connect, query_plan
 
 SCHEMAS = ("normalised", "denormalised")
 #: Operations: read the newest feed page, rename a user, add a comment to the newest post.
@@ -228,20 +228,6 @@ def database(schema: str, n_users: int, n_posts: int, comments_per_post: int = 3
 
 
 # ---------------------------------------------------------------- measuring with SQLite
-
-
-def query_plan(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> tuple[str, ...]:
-    """SQLite's ``EXPLAIN QUERY PLAN`` of ``sql``, one line a step, indented two spaces a level.
-
-    >>> query_plan(database("normalised", 100, 1_000), "SELECT name FROM users WHERE id = ?", (1,))
-    ('SEARCH users USING INTEGER PRIMARY KEY (rowid=?)',)
-    """
-    depth: dict[int, int] = {0: -1}
-    lines = []
-    for node, parent, _, detail in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params):
-        depth[node] = depth.get(parent, -1) + 1
-        lines.append("  " * depth[node] + detail)
-    return tuple(lines)
 
 
 def inconsistent_rows(conn: sqlite3.Connection, user: int | None = None, post: int | None = None) -> int:
