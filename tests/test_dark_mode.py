@@ -25,7 +25,7 @@ from site_browser import RENDERED_JS, WIDGET_AREA
 
 from conftest import ROOT
 from test_accessibility import AXE
-from test_site import PAGES, QUIZ_PAGES, WIDGET_OUTPUT, WIDGET_PAGES, choose, visit
+from test_site import NUMERIC_INPUT, PAGES, QUIZ_PAGES, WIDGET_OUTPUT, WIDGET_PAGES, choose, numeric_answers, visit
 
 DARK_CSS = ROOT / "_static" / "dark.css"
 DARK_PAGES = [path for path in PAGES if path in WIDGET_PAGES or path in QUIZ_PAGES]
@@ -119,6 +119,11 @@ def answer_every_question(page, correct: bool) -> None:
     """Choose the first right (or wrong) answer of every quiz question, and wait for the colours to settle."""
     questions = page.locator(".Quiz .Answer")
     for index in range(questions.count()):
+        if questions.nth(index).locator(NUMERIC_INPUT).count():
+            field = questions.nth(index).locator(NUMERIC_INPUT)
+            field.fill(numeric_answers(questions.nth(index))[0 if correct else 1])
+            field.press("Enter")
+            continue
         questions.nth(index).locator(f".MCButton[data-correct='{str(correct).lower()}']").first.click()
     page.wait_for_function(ANIMATIONS_DONE_JS)
 

@@ -382,9 +382,12 @@ def test_the_course_quiz_viewer_shows_the_items(tmp_path: Path, monkeypatch) -> 
     assert scripts.count('"type": "numeric"') == len(DRILLS)
 
 
-def test_stored_numeric_quiz_items_are_the_models() -> None:
-    """A numeric question stored in widgets/quizzes/ is one the model generates now (so a stale file fails)."""
+def test_stored_drills_are_the_models() -> None:
+    """Chapter 7's stored drills are exactly what the model generates now, answers included (a stale or
+    hand-edited file fails), and no other quiz stores a numeric question the model does not generate."""
     generated = drills.quiz_items()
-    stored = [item for path in sorted((ROOT / "widgets" / "quizzes").glob("*.json"))
+    stored = json.loads((ROOT / "widgets" / "quizzes" / "07_drills.json").read_text(encoding="utf-8"))
+    assert len(stored) >= 10 and stored == generated
+    others = [item for path in sorted((ROOT / "widgets" / "quizzes").glob("*.json")) if path.stem != "07_drills"
               for item in json.loads(path.read_text(encoding="utf-8")) if item.get("type") == "numeric"]
-    assert [item for item in stored if item not in generated] == []
+    assert [item for item in others if item not in generated] == []

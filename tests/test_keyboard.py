@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from test_site import (
-    ANIMATION_PAGES, PAGES, QUIZ_PAGES, WIDGET_MIME, WIDGET_OUTPUT, WIDGET_PAGES, Visit, visit,
+    ANIMATION_PAGES, NUMERIC_INPUT, PAGES, QUIZ_PAGES, WIDGET_MIME, WIDGET_OUTPUT, WIDGET_PAGES, Visit,
+    numeric_answers, visit,
 )
 
 MAX_TAB_STOPS = 2_000  # far more than any page has; a focus trap fails instead of hanging
@@ -227,11 +228,42 @@ def test_every_animation_plays_from_the_keyboard(browser, site_url: str, path: s
     seen.page.close()
 
 
+#: The focused numeric field's state after Enter: its marks, its question's feedback, and whether it kept focus.
+NUMERIC_STATE_JS = """() => {
+  const field = document.activeElement;
+  if (!field.matches("input.Input-text")) return {kept: false};
+  const feedback = field.closest(".Quiz").querySelector(".Feedback");
+  return {kept: true, marks: [...field.classList], feedback: [...feedback.classList],
+          says: feedback.innerText, role: feedback.getAttribute("role"), named: field.labels.length > 0};
+}"""
+
+
+def answer_numeric_from_the_keyboard(page, question: int) -> list[bool]:
+    """In the focused numeric field, type a wrong number and Enter, then a right one and Enter: each is
+    marked and announced, and focus stays in the field throughout."""
+    wrong_then_right = numeric_answers(page.locator(".Quiz .Answer").nth(question))[::-1]
+    verdicts = []
+    for number, right in zip(wrong_then_right, (False, True)):
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Backspace")
+        page.keyboard.type(number)
+        page.keyboard.press("Enter")
+        state = page.evaluate(NUMERIC_STATE_JS)
+        assert state["kept"], f"question {question}: Enter took focus out of the field"
+        assert state["named"], f"question {question}: the field has no label"
+        assert ("correctButton" in state["marks"]) == right and ("incorrectButton" in state["marks"]) != right
+        assert ("correct" in state["feedback"]) == right and ("incorrect" in state["feedback"]) != right
+        assert state["says"] and state["role"] == "status"
+        verdicts.append(right)
+    return verdicts
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("path", QUIZ_PAGES)
 def test_every_quiz_answers_from_the_keyboard(browser, site_url: str, path: str) -> None:
     """Tab reaches each question's answers (a radio group), focus shows on the answer, Space picks
-    it and the arrow keys pick the others: right answers are accepted, wrong ones rejected."""
+    it and the arrow keys pick the others: right answers are accepted, wrong ones rejected. A numeric
+    question's field takes a typed number and Enter, and keeps focus."""
     seen = visit(browser, f"{site_url}/{path}")
     page = seen.page
     count = page.locator(".Quiz .Answer").count()
@@ -242,6 +274,11 @@ def test_every_quiz_answers_from_the_keyboard(browser, site_url: str, path: str)
         if question < 0 or question in answered:
             continue
         assert_focus_visible(page, f"question {question}'s first answer")
+        if page.locator(".Quiz .Answer").nth(question).locator(NUMERIC_INPUT).count():
+            answered[question] = answer_numeric_from_the_keyboard(page, question)
+            if len(answered) == count:
+                break
+            continue
         verdicts = []
         answers = page.locator(".Quiz .Answer").nth(question).locator(".MCButton").count()
         for key in ["Space"] + ["ArrowDown"] * (answers - 1):

@@ -45,3 +45,31 @@ def test_shown_quiz_never_reaches_for_mathjax() -> None:
     assert scripts and not any("typeof MathJax" in script for script in scripts)
     assert all("this.fbDiv.setAttribute('role', 'status')" in script for script in scripts)  # feedback is announced
     assert any("data-shufflequestions" in o.data.get("text/html", "") for o in captured.outputs)
+
+
+def test_numeric_questions_keep_focus_and_name_their_input() -> None:
+    """A numeric question's script no longer blurs the input on Enter or moves focus to the next one, and
+    its label names the input."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()
+    with capture_output() as captured:
+        quizzes.show("07_drills")
+    script = "".join(o.data.get("application/javascript", "") for o in captured.outputs)
+    assert "ths.blur()" not in script and "nextInput.focus()" not in script
+    assert 'lab.htmlFor = id + "-0";' in script
+
+
+def test_a_numeric_range_must_be_increasing(tmp_path, monkeypatch) -> None:
+    item = {"question": "How many?", "type": "numeric", "answers": [
+        {"type": "range", "range": [5, 1], "correct": True, "feedback": "Right."},
+        {"type": "default", "correct": False, "feedback": "No."}]}
+    (tmp_path / "bad.json").write_text(json.dumps([item, item]), encoding="utf-8")
+    monkeypatch.setattr(quizzes.model, "QUIZZES", tmp_path)
+    quizzes.model.questions.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="low < high"):
+            quizzes.model.questions("bad")
+    finally:
+        quizzes.model.questions.cache_clear()

@@ -245,16 +245,39 @@ def test_availability_widgets_show_defaults_and_switch_presets(browser, site_url
 
 
 QUIZ_PAGES = pages_whose_notebook_has("quizzes.show(")
+#: A numeric question's answer field (jupyterquiz): the reader types a number and presses Enter.
+NUMERIC_INPUT = "input.Input-text"
+
+
+def typed(x: float) -> str:
+    """A number as a reader types it into a numeric question (the field takes digits, '.', 'e' and '-')."""
+    return format(x, ".6g").replace("e+", "e")
+
+
+def numeric_answers(answers) -> tuple[str, str]:
+    """A right and a wrong number for the numeric question whose answer area is the locator answers: the
+    middle of its right range, and a number far above it."""
+    ranges = json.loads(answers.locator(NUMERIC_INPUT).get_attribute("data-answers"))
+    low, high = next(answer["range"] for answer in ranges if answer["correct"])
+    return typed((low + high) / 2), typed(abs(high) * 1_000 + 1)
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", QUIZ_PAGES)
 def test_quizzes_answer_offline(browser, site_url: str, path: str) -> None:
-    """Each question marks a right answer right and a wrong one wrong, with no kernel."""
+    """Each question marks a right answer right and a wrong one wrong, with no kernel (a choice clicked, or
+    a number typed and Enter pressed)."""
     seen = visit(browser, f"{site_url}/{path}")
     questions = seen.page.locator(".Quiz .Answer")
     assert questions.count() >= 2
     for i in range(questions.count()):
+        if questions.nth(i).locator(NUMERIC_INPUT).count():
+            field = questions.nth(i).locator(NUMERIC_INPUT)
+            for number, mark in zip(numeric_answers(questions.nth(i)), ("correctButton", "incorrectButton")):
+                field.fill(number)
+                field.press("Enter")
+                assert mark in field.get_attribute("class"), f"question {i}: {number} not marked {mark}"
+            continue
         answers = questions.nth(i).locator(".MCButton")
         right = answers.locator("xpath=self::*[@data-correct='true']").first
         wrong = answers.locator("xpath=self::*[@data-correct='false']").first

@@ -19,9 +19,22 @@ def names() -> list[str]:
     return sorted(path.stem for path in QUIZZES.glob("*.json"))
 
 
+def _check_numeric(name: str, number: int, answers: list[dict]) -> None:
+    """A numeric question's answers: ranges [low, high) with low < high, then one default (any other number)."""
+    *ranges, default = answers
+    if default.get("type") != "default" or any(a.get("type") != "range" for a in ranges):
+        raise ValueError(f"quiz {name!r}, question {number}: a numeric question's answers are ranges, then a default")
+    for answer in ranges:
+        low, high = answer.get("range", (None, None))
+        if not (isinstance(low, (int, float)) and isinstance(high, (int, float)) and low < high):
+            raise ValueError(f"quiz {name!r}, question {number}: a range must be [low, high) with low < high, "
+                             f"got {answer.get('range')!r}")
+
+
 @cache
 def questions(name: str) -> tuple[dict, ...]:
-    """The questions of quiz ``name``, checked: each has a text, two or more answers, one or more right.
+    """The questions of quiz ``name``, checked: each has a text, two or more answers, one or more right;
+    a numeric question's answers are ranges of numbers and a default.
 
     >>> questions("02_interview_flow")[0]["type"]
     'multiple_choice'
@@ -34,4 +47,6 @@ def questions(name: str) -> tuple[dict, ...]:
             raise ValueError(f"quiz {name!r}, question {number}: needs a question, 2+ answers and a right one")
         if not all(a.get("feedback") for a in answers):
             raise ValueError(f"quiz {name!r}, question {number}: every answer needs feedback")
+        if item.get("type") == "numeric":
+            _check_numeric(name, number, answers)
     return tuple(items)

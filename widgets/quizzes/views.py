@@ -19,6 +19,9 @@ _LIVE_FEEDBACK_DIV = _FEEDBACK_DIV + " this.fbDiv.setAttribute('role', 'status')
 #: jupyterquiz's "fdsp" palette, but for its "right" colour: that colour is both the text of the feedback
 #: on the page and the background of the chosen answer under white text, and fdsp's sage (#87a878)
 #: reaches 2.7:1 either way. #4a7040 reaches 5.7:1 on white and 5.5:1 under the answer's #fafafa.
+#: Numeric questions: fdsp's light blue card (#5bc0eb) under white text reaches 2.0:1, and its grey
+#: input under white text 1.8:1; a dark blue card (#1c6e8c, 5.5:1) and a dark input (#0f3e50, 11:1)
+#: read. The input's label sits on the page, in near-black (dark mode: the page's text colour).
 #: (Dark mode: _static/dark.css sets the quiz's colours for the dark page.)
 COLOURS = {
     "--jq-multiple-choice-bg": "#345995",
@@ -26,8 +29,8 @@ COLOURS = {
     "--jq-mc-button-border": "#e0e0e0e0",
     "--jq-mc-button-inset-shadow": "#555555",
     "--jq-many-choice-bg": "#e26d5a",
-    "--jq-numeric-bg": "#5bc0eb",
-    "--jq-numeric-input-bg": "#c0c0c0",
+    "--jq-numeric-bg": "#1c6e8c",
+    "--jq-numeric-input-bg": "#0f3e50",
     "--jq-numeric-input-label": "#101010",
     "--jq-numeric-input-shadow": "#999999",
     "--jq-string-bg": "#861657",
@@ -38,11 +41,29 @@ COLOURS = {
 }
 
 
+#: Numeric questions, as jupyterquiz writes them, are hard to use from the keyboard: Enter checks the
+#: answer, then blurs the input, and a right answer moves focus on to the next question's input, so a
+#: keyboard or screen-reader user loses their place; and the label "Type numeric answer here:" is not
+#: tied to its input, so the field has no accessible name. Focus stays where the reader put it, and
+#: the label names its input. Each is (jupyterquiz's text, the course's).
+_NUMERIC_FIXES = (
+    ("if (event.keyCode === 13) {\n        ths.blur();", "if (event.keyCode === 13) {"),
+    ("nextInput.focus();", "/* focus stays in the answered input (widgets/quizzes/views.py) */"),
+    ('lab.innerHTML = "Type numeric answer here:";',
+     'lab.innerHTML = "Type numeric answer here:"; lab.htmlFor = id + "-0";'),
+)
+
+
 def _fix_script(text: str) -> str:
-    """jupyterquiz's script with no MathJax branch and its feedback announced."""
-    if _FEEDBACK_DIV not in text:
-        raise RuntimeError("jupyterquiz changed: its feedback div is no longer created as widgets/quizzes/views.py expects")
-    return _MATHJAX_CHECK.sub("false", text).replace(_FEEDBACK_DIV, _LIVE_FEEDBACK_DIV)
+    """jupyterquiz's script with no MathJax branch, its feedback announced and its numeric input usable
+    from the keyboard (:data:`_NUMERIC_FIXES`)."""
+    for old in (_FEEDBACK_DIV, *(old for old, _ in _NUMERIC_FIXES)):
+        if old not in text:
+            raise RuntimeError(f"jupyterquiz changed: {old!r} is no longer in its script as widgets/quizzes/views.py expects")
+    text = _MATHJAX_CHECK.sub("false", text).replace(_FEEDBACK_DIV, _LIVE_FEEDBACK_DIV)
+    for old, new in _NUMERIC_FIXES:
+        text = text.replace(old, new)
+    return text
 
 
 def show(name: str) -> None:
