@@ -237,8 +237,21 @@ def test_fast_lru_and_fifo_equal_the_readable_queue(keys, size, warm, as_array):
         assert caching.hit_flags(policy, size, trace, warm=warm) == model._queue(keys, size, warm, policy)
 
 
+@given(st.lists(st.integers(0, 30), max_size=300), st.integers(1, 12), st.booleans())
+def test_hit_count_counts_the_readable_queues_hits(keys, size, as_array):
+    """replay's hit count (FIFO's counted without flags) equals the hits of the chapter's queue."""
+    from widgets.caching import model
+
+    trace = np.array(keys, dtype=np.int64) if as_array else keys
+    for policy in ("lru", "fifo", "lifo"):
+        assert caching.hit_count(policy, size, trace) == model._queue(keys, size, [], policy).count(1)
+        assert caching.replay(policy, size, trace).hits == caching.hit_count(policy, size, trace)
+        assert caching.hit_count(policy, 0, trace) == 0  # no room: every request misses
+
+
 def test_fast_paths_take_any_hashable_keys():
     keys = ["a", ("b", 1), "a", 2.5, ("b", 1), None, "a"]
     for policy in ("lru", "fifo"):
         assert caching.hit_flags(policy, 2, keys) == caching.model._queue(keys, 2, [], policy)
     assert list(caching.hit_flags("lru", 2, np.array([-5, 7, -5, 10**12, 7]))) == [0, 0, 1, 0, 0]
+    assert caching.hit_count("fifo", 2, keys) == caching.model._queue(keys, 2, [], "fifo").count(1)

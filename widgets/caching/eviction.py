@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import _check
 from .model import (
-    CURVE_SPAN, MAX_ALPHA, MAX_KEYS, MAX_REQUESTS, SIM_REQUESTS, _as_list, hit_flags, replay, zipf_keys,
+    CURVE_SPAN, MAX_ALPHA, MAX_KEYS, MAX_REQUESTS, SIM_REQUESTS, _as_list, hit_count, replay, zipf_keys,
 )
 
 #: Policies libCacheSim runs here, by the course's name, and the class that runs each.
@@ -280,7 +280,7 @@ def _hits(policy: str, sizes: list[int], keys: np.ndarray) -> np.ndarray:
         by_size = lru_hits_by_size(keys)
         return by_size[np.minimum(sizes, len(by_size) - 1)]
     if policy in ("fifo", "lfu"):
-        return np.array([hit_flags(policy, size, keys).count(1) for size in sizes], dtype=np.int64)
+        return np.array([hit_count(policy, size, keys) for size in sizes], dtype=np.int64)
     return libcachesim_hits(policy, sizes, keys)
 
 

@@ -152,26 +152,31 @@ def _lru_by_recency(keys: list, size: int, last) -> bytearray:
 
 
 def _fifo_by_insertion(keys: list, size: int, inserted) -> bytearray:
-    """FIFO as :func:`_queue` computes it, faster: only each key's insertion time.
+    """FIFO as :func:`_queue` computes it, faster: only a number per key.
 
-    The cache holds the keys inserted (missed) at ``insertions[first]`` or later, the last
-    ``size`` insertions; a miss with the cache full evicts the first of them.
+    The misses are numbered 0, 1, 2, ... as they insert. A key inserted as miss m stays until miss
+    m + size evicts it, so ``inserted[key]`` holds m + size (``-1`` for a key never inserted) and a
+    request hits while fewer than that many misses have happened.
     """
     flags = bytearray(len(keys))
-    insertions: list[int] = []
-    first, since, room = 0, 0, size
+    misses = 0
     for i, key in enumerate(keys):
-        if inserted[key] >= since:
+        if inserted[key] >= misses:
             flags[i] = 1
-            continue
-        inserted[key] = i
-        insertions.append(i)
-        if room:
-            room -= 1
         else:
-            first += 1
-            since = insertions[first]
+            inserted[key] = misses + size
+            misses += 1
     return flags
+
+
+def _fifo_hit_count(keys: list, size: int, inserted) -> int:
+    """The hits :func:`_fifo_by_insertion` flags, only counted: no request's position is needed."""
+    misses = 0
+    for key in keys:
+        if inserted[key] < misses:
+            inserted[key] = misses + size
+            misses += 1
+    return len(keys) - misses
 
 
 def _lfu(keys: list, size: int, warm: list) -> bytearray:
@@ -262,6 +267,18 @@ def hit_flags(policy: str, cache_size: int, keys, seed: int = 0, warm: Iterable 
     return _queue(keys, size, warm, policy)
 
 
+def hit_count(policy: str, cache_size: int, keys, seed: int = 0) -> int:
+    """The hits of an empty cache replaying ``keys``: ``hit_flags(...).count(1)``, FIFO's counted directly.
+
+    >>> hit_count("fifo", 2, [1, 2, 1, 3, 1, 2]), hit_flags("fifo", 2, [1, 2, 1, 3, 1, 2]).count(1)
+    (1, 1)
+    """
+    if _check.choice("policy", policy, POLICIES) != "fifo" or not _check.integer("cache_size", cache_size, 0, MAX_KEYS):
+        return hit_flags(policy, cache_size, keys, seed).count(1)
+    _check.seed(seed)
+    return _fifo_hit_count(_as_list(keys), cache_size, _last_seen(keys))
+
+
 def replay(policy: str, cache_size: int, keys, seed: int = 0) -> Replay:
     """Replay a trace through an empty cache that inserts on every miss.
 
@@ -272,9 +289,10 @@ def replay(policy: str, cache_size: int, keys, seed: int = 0) -> Replay:
     >>> replay("lru", 2, [1, 2, 1, 3, 2, 1])
     Replay(policy='lru', cache_size=2, hits=1, misses=5, hit_ratio=0.16666666666666666)
     """
-    flags = hit_flags(policy, cache_size, keys, seed)
-    hits = flags.count(1)
-    return Replay(policy, int(cache_size), hits, len(flags) - hits, hits / len(flags) if flags else 0.0)
+    keys = keys if isinstance(keys, np.ndarray) else _as_list(keys)
+    hits = hit_count(policy, cache_size, keys, seed)
+    n = len(keys)
+    return Replay(policy, int(cache_size), hits, n - hits, hits / n if n else 0.0)
 
 
 # ---------------------------------------------------------------- theory under IRM
