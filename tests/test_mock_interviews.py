@@ -57,9 +57,10 @@ def test_fan_out_writes_one_row_per_follower() -> None:
     assert fan_out.rows == ((followers,),) and followers > 0
 
 
-def test_a_retried_chat_message_inserts_nothing() -> None:
-    send, sync, unread = mock_interviews.data_model("chat").runs
-    assert send.rows == ()
+def test_a_retried_chat_message_is_found_and_a_new_one_takes_the_next_number() -> None:
+    retry, numbering, sync, unread = mock_interviews.data_model("chat").runs
+    (stored,), = retry.rows  # the first attempt, found by its client ID: the retry inserts nothing
+    assert numbering.rows == ((stored + 1,),)  # it was the conversation's last message
     seqs = [row[0] for row in sync.rows]
     assert seqs == sorted(seqs) and all(seq > 3 for seq in seqs)
 

@@ -210,11 +210,14 @@ _QUERIES = {
               "WHERE f.follower_id = ? AND u.followers > ? ORDER BY p.id DESC LIMIT 5", (7, 30)),
     ),
     "chat": (
-        Query("Send: the next number in the conversation; a retry with the same client ID inserts nothing",
-              "INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, sent_at, body) "
-              "SELECT id, last_seq + 1, ?, ?, ?, ? FROM conversations WHERE id = ? "
-              "ON CONFLICT (conversation_id, sender_id, client_msg_id) DO NOTHING RETURNING seq",
-              (3, "c3-retry", 1_767_225_600, "again?", 1)),
+        Query("Send, a retry: the message this client ID already stored, found by the unique index; the service "
+              "answers with its number and inserts nothing",
+              "SELECT seq FROM messages WHERE conversation_id = ? AND sender_id = ? AND client_msg_id = ?",
+              (1, 3, "c3-retry")),
+        Query("Send, a new message: take the conversation's next number (the row's lock numbers concurrent sends "
+              "one after another); in the same transaction, insert the message with it and move the sender's read "
+              "marker",
+              "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq", (1,)),
         Query("Sync: the messages after the last one this device has",
               "SELECT seq, sender_id, body FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT 5",
               (1, 3)),
@@ -269,7 +272,7 @@ def _seed_chat(conn: sqlite3.Connection, rng: random.Random) -> None:
                       "WHERE id = ?", (conversation, conversation))
     conn.execute("UPDATE members SET last_read_seq = MAX(0, (SELECT last_seq FROM conversations "
                  "WHERE id = members.conversation_id) - (user_id % 4))")
-    # The retry below must find its first attempt already stored.
+    # The retry shown must find its first attempt already stored.
     conn.execute("INSERT INTO messages SELECT 1, last_seq + 1, 3, 'c3-retry', 1767225600, 'again?' "
                  "FROM conversations WHERE id = 1")
     conn.execute("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = 1")
@@ -358,8 +361,10 @@ def _url_cache() -> DeepDive:
         findings += [Finding(f"LRU hit ratio, cache of {share:.0%} of the links", hit, "share"),
                      Finding(f"store reads at the peak, cache of {share:.0%}", peak * (1 - hit), "reads/s")]
     return DeepDive("url_shortener", "cache", "How large must the redirect cache be?", "caching.che_hit_ratio",
-                    f"{links:,} links clicked in a day, their popularity Zipf with exponent {alpha}; "
-                    f"{peak:,} redirects a second at the peak; Che's approximation of LRU (chapter 4).",
+                    f"the links clicked in a day, their popularity Zipf with exponent {alpha}, computed on "
+                    f"{links:,} of them (at a given share of the links the hit ratio grows slowly with their "
+                    f"number, so the day's 20 million or so would do a little better); {peak:,} redirects a second "
+                    "at the peak; Che's approximation of LRU (chapter 4).",
                     tuple(findings))
 
 
