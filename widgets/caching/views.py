@@ -240,7 +240,7 @@ class _HitRatioChart:
         at_10 = model.SIM_FRACTIONS.index(0.1)
         sim = ", ".join(f"{p.upper()} {hits[at_10]:.2f}" for p, hits in simulated.items())
         alt = (
-            f"Hit ratio against cache size (0.4% to 60% of {n:,} keys, log scale), Zipf skew {alpha:g}. "
+            f"Hit ratio against cache size (0.4% to 60% of {n:,} keys, log scale), Zipf skew α = {alpha:g}. "
             f"Curves: LRU simulated at every size, Che's approximation for LRU, the FIFO/RANDOM approximation, "
             f"the ideal static cache. "
             f"Simulated at 10% of the keys: {sim}. Marked: a cache of {v['cache_pct']:.3g}% of the keys."
@@ -378,7 +378,7 @@ def ttl_staleness() -> _view.Interactive:
         stale = 100 * runs["stale_fraction"]
         caption = (
             f"Stale reads (% of reads) by TTL. {TTL_REQUESTS:,} seeded requests at {number_text(v['rate'])}/s "
-            f"over {TTL_KEYS:,} keys (Zipf {v['alpha']:g}), {v['write_fraction']:.0%} of them writes; a miss "
+            f"over {TTL_KEYS:,} keys (Zipf skew α = {v['alpha']:g}), {v['write_fraction']:.0%} of them writes; a miss "
             f"takes {v['load_ms']:g} ms to load."
         )
         hits = _by_ttl(runs["hit_ratio"], "Hit ratio by TTL, same run.", "{:.3f}".format)

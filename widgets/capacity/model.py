@@ -154,7 +154,7 @@ PRESETS: dict[str, Preset] = {
             "10 billion searches a day is about 416.7 million an hour (about 420 million, "
             "rounded for mental arithmetic) and 115.7 thousand a second. Assumed: peak 2× the average, every "
             "search logged as a 1 kB record kept a year on 3 replicas, 1,000 searches/s per "
-            "host run at 50% utilization."
+            "host run at 50% utilisation."
         ),
     ),
     "Twitter 2013: 500 million tweets a day": Preset(
@@ -179,7 +179,7 @@ PRESETS: dict[str, Preset] = {
             "Only the 500 million a day and the peak are published; splitting them into "
             "100 million users × 5 tweets is an assumption. Peak 25× the average (the record). "
             "Assumed: 1 kB per tweet (text and metadata, no media), kept 10 years on 3 "
-            "replicas, 1,000 writes/s per host at 50% utilization."
+            "replicas, 1,000 writes/s per host at 50% utilisation."
         ),
     ),
     "WhatsApp 2020: 100 billion messages a day": Preset(
@@ -205,7 +205,7 @@ PRESETS: dict[str, Preset] = {
             "assumption; only the product is published. Assumed: peak 3× the average, 1 kB "
             "per message (media stored separately), held at most 30 days on 3 replicas "
             "(an upper bound: messages leave the servers once delivered), 10,000 messages/s "
-            "per host at 50% utilization."
+            "per host at 50% utilisation."
         ),
     ),
 }

@@ -52,7 +52,7 @@ def _table(result: Estimate, values: Mapping[str, Any]) -> str:
         (f"Storage for {days:g} days, binary (IEC)", human_bytes(total, binary=True)),
     ]
     if result.hosts is not None:
-        rows.append((f"Hosts at {values['target_utilization']:.0%} utilization", f"{result.hosts:,}"))
+        rows.append((f"Hosts at {values['target_utilization']:.0%} utilisation", f"{result.hosts:,}"))
     return _view.table(rows, "Back-of-envelope estimate")
 
 

@@ -361,7 +361,7 @@ def _url_cache() -> DeepDive:
         findings += [Finding(f"LRU hit ratio, cache of {share:.0%} of the links", hit, "share"),
                      Finding(f"store reads at the peak, cache of {share:.0%}", peak * (1 - hit), "reads/s")]
     return DeepDive("url_shortener", "cache", "How large must the redirect cache be?", "caching.che_hit_ratio",
-                    f"the links clicked in a day, their popularity Zipf with exponent {alpha}, computed on "
+                    f"the links clicked in a day, their popularity a Zipf law with skew α = {alpha}, computed on "
                     f"{links:,} of them (at a given share of the links the hit ratio grows slowly with their "
                     f"number, so the day's 20 million or so would do a little better); {peak:,} redirects a second "
                     "at the peak; Che's approximation of LRU (chapter 4).",
