@@ -34,7 +34,7 @@ CHECKLISTS: Mapping[str, tuple[str, ...]] = {
         "List the users and their roles: people in a browser or app, other services calling an endpoint",
         "Turn usage into numbers: daily active users, requests a day, peak factor, data per request",
         "Agree on the non-functional goals: latency percentile, availability, consistency",
-        "Note who may see which data (authentication, authorization), search and analytics needs",
+        "Note who may see which data (authentication, authorisation), search and analytics needs",
         "Ask whether anything is missing; say the list may change later",
     ),
     "Draft the API": (
