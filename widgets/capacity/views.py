@@ -30,7 +30,7 @@ _CONTROLS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "retention_days": ("IntSlider", "Retention (days)", {"min": 0, "max": 3650}),
     "replication_factor": ("IntSlider", "Replicas", {"min": 1, "max": 5}),
     "per_host_qps": ("FloatLogSlider", "Requests/s per host", {"min": 1, "max": 6, **_LOG}),
-    "target_utilization": ("FloatSlider", "Target utilization", {"min": 0.1, "max": 1, "step": 0.05}),
+    "target_utilization": ("FloatSlider", "Target utilisation", {"min": 0.1, "max": 1, "step": 0.05}),
 }
 
 #: The chart's x axis: daily active users, 8 points a decade.
