@@ -118,6 +118,12 @@ def test_enough_drills_over_every_interview() -> None:
         drills.drills(), key=lambda d: drills.INTERVIEWS.index(d.interview))
 
 
+def test_every_drill_has_a_short_label_of_its_own() -> None:
+    labels = [d.label for d in drills.drills()]
+    assert all(0 < len(label) <= 60 and not label.endswith((".", "?")) for label in labels)
+    assert len(set(labels)) == len(labels)
+
+
 def test_every_drill_has_its_formula_here() -> None:
     assert set(FORMULAS) == set(DRILLS)
 

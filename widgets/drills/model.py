@@ -173,12 +173,14 @@ class Pitfall:
 class Drill:
     """One numeric question: its prompt, the model's answer in ``unit``, a relative tolerance, the arithmetic.
 
+    ``label`` says what it estimates in a few words (chapter 7's estimate tables head their rows with it);
     ``inputs`` are the numbers the prompt states; ``answer_text`` is the answer rounded as the
     explanation prints it; ``whole`` drills (hosts, shards, characters) accept one whole number.
     """
 
     id: str
     interview: str
+    label: str
     prompt: str
     answer: float
     unit: str
@@ -211,6 +213,7 @@ class _Solution:
 class _Spec:
     id: str
     interview: str
+    label: str  # what the drill estimates, in a few words (a table's row heading)
     inputs: Mapping[str, float]
     question: str  # a str.format template over the inputs, as _printed prints them
     conventions: tuple[str, ...]
@@ -535,96 +538,100 @@ def _general_origin_load(v: Mapping[str, float]) -> _Solution:
 
 
 _SPECS: tuple[_Spec, ...] = (
-    _Spec("url_new_links_per_second", "url_shortener", _pick(_URL, "daily_active_users", "links_per_user_per_day"),
+    _Spec("url_new_links_per_second", "url_shortener", "New links a second (average)",
+          _pick(_URL, "daily_active_users", "links_per_user_per_day"),
           "A URL shortener has {daily_active_users} daily active users; each creates {links_per_user_per_day} "
           "short links a day on average. How many new links a second does it store, on average?",
           (_DAY,), "links/s", _url_new_links),
-    _Spec("url_peak_redirects", "url_shortener",
+    _Spec("url_peak_redirects", "url_shortener", "Redirects a second at the peak",
           _pick(_URL, "daily_active_users", "redirects_per_user_per_day", "peak_factor"),
           "The URL shortener's {daily_active_users} daily users each follow {redirects_per_user_per_day} short "
           "links a day, and the busiest hour runs at a peak factor of {peak_factor}. How many redirects a second "
           "must it serve at the peak?",
           (_DAY, _PEAK), "redirects/s", _url_peak_redirects),
-    _Spec("url_storage_5_years", "url_shortener",
+    _Spec("url_storage_5_years", "url_shortener", "Storage for 5 years, replicas included",
           _pick(_URL, "daily_active_users", "links_per_user_per_day", "bytes_per_link", "replication_factor",
                 years=5),
           "The URL shortener's {daily_active_users} daily users each create {links_per_user_per_day} links a "
           "day. A link's record (short key, long URL, owner, dates) takes {bytes_per_link} bytes and is kept "
           "{years} years on {replication_factor} replicas. How much storage does that take after {years} years?",
           (_YEAR, _DECIMAL), "TB", _url_storage),
-    _Spec("url_key_length", "url_shortener",
+    _Spec("url_key_length", "url_shortener", "Key length for 10 years of links",
           _pick(_URL, "daily_active_users", "links_per_user_per_day", years=10, alphabet_size=62),
           "The URL shortener's {daily_active_users} daily users each create {links_per_user_per_day} links a "
           "day, and a key is never reused. Keys use the {alphabet_size} characters a-z, A-Z and 0-9. How many "
           "characters must a key have to last {years} years?",
           (_YEAR, _ROUND_UP), "characters", _url_key_length, decimals=0, whole=True),
-    _Spec("url_cache_memory", "url_shortener",
+    _Spec("url_cache_memory", "url_shortener", "Cache for the hottest 20 % of a day's redirects",
           _pick(_URL, "daily_active_users", "redirects_per_user_per_day", "bytes_per_link", hot_percent=20),
           "The URL shortener's {daily_active_users} daily users each follow {redirects_per_user_per_day} links "
           "a day. You cache the hottest {hot_percent} % of a day's redirects, {bytes_per_link} bytes a cached "
           "entry; count each of those redirects as its own entry (an upper bound). How much cache memory is "
           "that?",
           (_DECIMAL,), "GB", _url_cache, decimals=0),
-    _Spec("feed_peak_posts", "news_feed", _pick(_FEED, "daily_active_users", "posts_per_user_per_day", "peak_factor"),
+    _Spec("feed_peak_posts", "news_feed", "Posts a second at the peak",
+          _pick(_FEED, "daily_active_users", "posts_per_user_per_day", "peak_factor"),
           "A social network has {daily_active_users} daily active users; each posts {posts_per_user_per_day} "
           "times a day on average, with a peak factor of {peak_factor}. How many posts a second arrive at the "
           "peak?",
           (_DAY, _PEAK), "posts/s", _feed_peak_posts),
-    _Spec("feed_fanout_writes", "news_feed",
+    _Spec("feed_fanout_writes", "news_feed", "Timeline writes a second if every post is pushed",
           _pick(_FEED, "daily_active_users", "posts_per_user_per_day", "peak_factor", "mean_followers"),
           "The feed of {daily_active_users} daily users, who post {posts_per_user_per_day} times a day each "
           "(peak factor {peak_factor}), fans out on write: every post is copied into each follower's timeline, "
           "and the mean follower count is {mean_followers}. How many timeline writes a second at the peak?",
           (_DAY, _PEAK), "writes/s", _feed_fanout, decimals=0),
-    _Spec("feed_celebrity_fanout_seconds", "news_feed", {"followers": 31_000_000, "inserts_per_second": 100_000},
+    _Spec("feed_celebrity_fanout_seconds", "news_feed", "Time to push one celebrity post",
+          {"followers": 31_000_000, "inserts_per_second": 100_000},
           "A celebrity with {followers} followers posts. The fan-out workers together insert "
           "{inserts_per_second} timeline entries a second. How many seconds until the last follower's "
           "timeline holds the post?",
           (), "seconds", _feed_celebrity, decimals=0),
-    _Spec("feed_read_servers", "news_feed",
+    _Spec("feed_read_servers", "news_feed", "Feed servers for the peak reads",
           _pick(_FEED, "daily_active_users", "feed_reads_per_user_per_day", "peak_factor", reads_per_server=2_000,
                 target_utilization=0.6),
           "The feed's {daily_active_users} daily users open their feed {feed_reads_per_user_per_day} times a day, "
           "with a peak factor of {peak_factor}. One feed server answers {reads_per_server} reads a second, and "
           "you run each at a target utilisation of {target_utilization}. How many servers at the peak?",
           (_DAY, _PEAK, _ROUND_UP), "servers", _feed_hosts, decimals=0, whole=True),
-    _Spec("feed_timeline_cache", "news_feed",
+    _Spec("feed_timeline_cache", "news_feed", "Memory for every user's cached timeline",
           _pick(_FEED, "daily_active_users", ids_per_timeline=800, bytes_per_id=8),
           "For each of the feed's {daily_active_users} daily users you cache a timeline of the newest "
           "{ids_per_timeline} post IDs, {bytes_per_id} bytes an ID. How much memory do the timelines take?",
           (_DECIMAL,), "GB", _feed_timeline_cache, decimals=0),
-    _Spec("chat_peak_messages", "chat", dict(_CHAT),
+    _Spec("chat_peak_messages", "chat", "Messages a second at the peak",
+          dict(_CHAT),
           "A chat service has {daily_active_users} daily active users; each sends {messages_per_user_per_day} "
           "messages a day, with a peak factor of {peak_factor}. How many messages a second at the peak?",
           (_DAY, _PEAK), "messages/s", _chat_peak, decimals=0),
-    _Spec("chat_storage_1_year", "chat",
+    _Spec("chat_storage_1_year", "chat", "Storage for a year of messages, replicas included",
           _pick(_CHAT, "daily_active_users", "messages_per_user_per_day", bytes_per_message=200,
                 replication_factor=3),
           "The chat service's {daily_active_users} daily users each send {messages_per_user_per_day} messages a "
           "day. A stored message takes {bytes_per_message} bytes (text and metadata; media is stored apart) on "
           "{replication_factor} replicas. How much storage does a year of messages take?",
           (_YEAR, _DECIMAL), "PB", _chat_storage, decimals=2),
-    _Spec("chat_gateway_hosts", "chat",
+    _Spec("chat_gateway_hosts", "chat", "Connection gateways at the peak",
           _pick(_CHAT, "daily_active_users", online_percent=20, connections_per_gateway=500_000,
                 target_utilization=0.8),
           "At the chat service's peak, {online_percent} % of its {daily_active_users} daily users hold an open "
           "WebSocket connection. One gateway host holds at most {connections_per_gateway} connections, and you "
           "run each at a target utilisation of {target_utilization}. How many gateway hosts?",
           (_ROUND_UP,), "gateways", _chat_gateways, decimals=0, whole=True),
-    _Spec("chat_message_shards", "chat",
+    _Spec("chat_message_shards", "chat", "Message-store shards for the peak writes",
           {**_CHAT, "writes_per_shard": 20_000, "target_utilization": 0.7},
           "The chat service's {daily_active_users} daily users send {messages_per_user_per_day} messages a day "
           "each (peak factor {peak_factor}), and every message is one write to the message store. One shard's "
           "primary takes {writes_per_shard} writes a second, run at a target utilisation of "
           "{target_utilization}. How many shards for the peak write load?",
           (_DAY, _PEAK, _ROUND_UP), "shards", _chat_shards, decimals=0, whole=True),
-    _Spec("notification_peak_bandwidth", "chat",
+    _Spec("notification_peak_bandwidth", "chat", "Push notifications' bandwidth at the peak",
           {"daily_active_users": 400_000_000, "pushes_per_user_per_day": 5, "peak_factor": 4, "bytes_per_push": 1_000},
           "A notification service sends {pushes_per_user_per_day} push notifications a day to each of "
           "{daily_active_users} daily users, with a peak factor of {peak_factor}. A push takes {bytes_per_push} "
           "bytes on the wire. What outbound bandwidth does the peak need?",
           (_DAY, _PEAK, _BITS), "Mbit/s", _notification_bandwidth),
-    _Spec("general_read_replicas", "general",
+    _Spec("general_read_replicas", "general", "Read replicas for the peak reads",
           {"daily_active_users": 50_000_000, "page_views_per_user_per_day": 30, "reads_per_page_view": 3,
            "peak_factor": 2.5, "reads_per_replica": 5_000, "target_utilization": 0.7},
           "A shop has {daily_active_users} daily users who view {page_views_per_user_per_day} pages a day each; "
@@ -632,20 +639,20 @@ _SPECS: tuple[_Spec, ...] = (
           "read replica serves {reads_per_replica} reads a second, run at a target utilisation of "
           "{target_utilization}. How many read replicas for the peak?",
           (_DAY, _PEAK, _ROUND_UP), "replicas", _general_replicas, decimals=0, whole=True),
-    _Spec("general_storage_shards", "general",
+    _Spec("general_storage_shards", "general", "Shards for the dataset",
           {"dataset_bytes": 40_000_000_000_000, "disk_bytes_per_shard": 2_000_000_000_000, "fill_fraction": 0.7},
           "A dataset of {dataset_bytes} bytes ({dataset_bytes_short}, replicas included) is split over shards "
           "whose disks hold {disk_bytes_per_shard} bytes ({disk_bytes_per_shard_short}) each; to leave room for "
           "growth and compaction, a disk is filled to at most {fill_fraction} of its size. How many shards?",
           (_DECIMAL, _ROUND_UP), "shards", _general_storage_shards, decimals=0, whole=True),
-    _Spec("general_image_bandwidth", "general",
+    _Spec("general_image_bandwidth", "general", "Image bandwidth at the peak",
           {"daily_active_users": 10_000_000, "images_per_user_per_day": 50, "peak_factor": 3,
            "bytes_per_image": 200_000},
           "A photo app's {daily_active_users} daily users each view {images_per_user_per_day} images a day, "
           "with a peak factor of {peak_factor}; an image is {bytes_per_image} bytes. What outbound bandwidth "
           "does the peak need?",
           (_DAY, _PEAK, _BITS), "Gbit/s", _general_image_bandwidth, decimals=2),
-    _Spec("general_origin_requests", "general",
+    _Spec("general_origin_requests", "general", "Requests a second that reach the origin",
           {"daily_active_users": 10_000_000, "images_per_user_per_day": 50, "peak_factor": 3, "hit_ratio": 0.95},
           "The photo app's {daily_active_users} daily users each view {images_per_user_per_day} images a day "
           "(peak factor {peak_factor}). A CDN answers with a hit ratio of {hit_ratio}; every miss goes to the "
@@ -666,7 +673,8 @@ def _drill(spec: _Spec) -> Drill:
     prompt = " ".join((spec.question.format(**_printed(spec.inputs)), *spec.conventions, f"Answer in {spec.unit}."))
     answer_text = f"{solution.answer:,.{spec.decimals}f}"
     return Drill(
-        id=spec.id, interview=spec.interview, prompt=prompt, answer=solution.answer, unit=spec.unit,
+        id=spec.id, interview=spec.interview, label=spec.label, prompt=prompt, answer=solution.answer,
+        unit=spec.unit,
         tolerance=WHOLE_HALF_WIDTH / solution.answer if spec.whole else TOLERANCE,
         explanation=" ".join((*solution.steps, f"Answer: {answer_text} {spec.unit}.")),
         decimals=spec.decimals, whole=spec.whole, inputs=MappingProxyType(dict(spec.inputs)),

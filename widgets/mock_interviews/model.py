@@ -19,8 +19,15 @@ from dataclasses import dataclass
 
 from widgets import _check
 from widgets._sim.sqlite import query_plan
+from widgets.api.polling import closed_forms
+from widgets.availability.model import k_of_n, parallel, serial
+from widgets.caching.model import che_hit_ratio
 from widgets.drills.model import drills
+from widgets.fanout.model import compare, follower_population
 from widgets.interview.model import Phase, plan
+from widgets.messaging.model import drain_time, spike_backlog
+from widgets.rate_limiting.model import rate_limit
+from widgets.sharding.model import hot_key_load, load_imbalance, moved_fraction
 
 #: The worked interviews, in the chapter's order: name -> title.
 INTERVIEWS = {
@@ -34,26 +41,6 @@ SHOWN_ROWS = 5
 
 def _interview(name: str) -> str:
     return _check.choice("interview", name, tuple(INTERVIEWS))
-
-
-#: What each drill estimates, in a few words (the drills' prompts are whole questions).
-LABELS = {
-    "url_new_links_per_second": "New links a second (average)",
-    "url_peak_redirects": "Redirects a second at the peak",
-    "url_storage_5_years": "Storage for 5 years, replicas included",
-    "url_key_length": "Key length for 10 years of links",
-    "url_cache_memory": "Cache for the hottest 20 % of a day's redirects",
-    "feed_peak_posts": "Posts a second at the peak",
-    "feed_fanout_writes": "Timeline writes a second if every post is pushed",
-    "feed_celebrity_fanout_seconds": "Time to push one celebrity post",
-    "feed_read_servers": "Feed servers for the peak reads",
-    "feed_timeline_cache": "Memory for every user's cached timeline",
-    "chat_peak_messages": "Messages a second at the peak",
-    "chat_storage_1_year": "Storage for a year of messages, replicas included",
-    "chat_gateway_hosts": "Connection gateways at the peak",
-    "chat_message_shards": "Message-store shards for the peak writes",
-    "notification_peak_bandwidth": "Push notifications' bandwidth at the peak",
-}
 
 
 @dataclass(frozen=True)
@@ -74,7 +61,7 @@ def estimates(interview: str) -> tuple[Estimate, ...]:
     >>> [(e.answer_text, e.unit) for e in estimates("url_shortener")][:2]
     [('115.7', 'links/s'), ('34,722.2', 'redirects/s')]
     """
-    return tuple(Estimate(d.id, LABELS[d.id], d.answer, d.answer_text, d.unit, d.explanation)
+    return tuple(Estimate(d.id, d.label, d.answer, d.answer_text, d.unit, d.explanation)
                  for d in drills(_interview(interview)))
 
 
@@ -352,8 +339,6 @@ MINUTES_PER_YEAR = 365.25 * 24 * 60
 
 
 def _url_cache() -> DeepDive:
-    from widgets.caching.model import che_hit_ratio
-
     links, alpha, peak = 1_000_000, 0.9, 34_722
     findings = []
     for share in (0.01, 0.05, 0.2):
@@ -369,8 +354,6 @@ def _url_cache() -> DeepDive:
 
 
 def _url_sharding() -> DeepDive:
-    from widgets.sharding.model import load_imbalance, moved_fraction
-
     return DeepDive("url_shortener", "sharding", "How do links spread over shards, and what moves when one is added?",
                     "sharding.moved_fraction, sharding.load_imbalance",
                     "8 shards, one added; 100,000 sample keys; consistent hashing with 100 virtual nodes a shard "
@@ -382,8 +365,6 @@ def _url_sharding() -> DeepDive:
 
 
 def _url_availability() -> DeepDive:
-    from widgets.availability.model import k_of_n, parallel, serial
-
     servers = k_of_n(2, 3, 0.999)
     store = parallel(0.999, 0.999)
     path = serial(0.9999, servers, store)
@@ -398,8 +379,6 @@ def _url_availability() -> DeepDive:
 
 
 def _url_rate_limit() -> DeepDive:
-    from widgets.rate_limiting.model import rate_limit
-
     burst_times = [i * 0.1 for i in range(100)]  # a script creating 10 links a second for 10 s
     admitted = rate_limit(burst_times, algorithm="token_bucket", rate=10 / 60, burst=20)
     return DeepDive("url_shortener", "rate_limit", "What stops a script from minting keys?",
@@ -411,14 +390,10 @@ def _url_rate_limit() -> DeepDive:
 
 
 def _feed_population():
-    from widgets.fanout.model import follower_population
-
     return follower_population(200_000_000, celebrity_followers=30_000_000)
 
 
 def _feed_fanout() -> DeepDive:
-    from widgets.fanout.model import compare
-
     c = compare(_feed_population(), 2_315, 46_296, threshold=10_000)
     findings = []
     for strategy in ("push", "pull", "hybrid"):
@@ -435,8 +410,6 @@ def _feed_fanout() -> DeepDive:
 
 
 def _chat_delivery() -> DeepDive:
-    from widgets.api.polling import closed_forms
-
     clients, per_client = 10_000_000, 40 / 86_400
     short, long, push = closed_forms(clients, per_client, 10.0, 30.0, 150.0)
     return DeepDive("chat", "delivery", "Poll or hold a connection?", "api.closed_forms",
@@ -451,8 +424,6 @@ def _chat_delivery() -> DeepDive:
 
 
 def _chat_reconnect() -> DeepDive:
-    from widgets.messaging.model import drain_time, spike_backlog
-
     connections, window_s, normal, per_worker, workers = 400_000, 10.0, 2_000.0, 1_000.0, 10
     spike = connections / window_s + normal
     backlog = spike_backlog(spike, window_s, workers, per_worker)
@@ -466,8 +437,6 @@ def _chat_reconnect() -> DeepDive:
 
 
 def _chat_hot_group() -> DeepDive:
-    from widgets.sharding.model import hot_key_load
-
     plain = hot_key_load(50, hot_share=0.05)
     salted = hot_key_load(50, hot_share=0.05, salt=8, read_share=0.0)
     return DeepDive("chat", "hot_group", "What does one huge group do to the message shards?", "sharding.hot_key_load",
