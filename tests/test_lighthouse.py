@@ -15,8 +15,15 @@ audits then run with the slowdown that makes the machine, as busy as it was, tha
 That calibration holds only while the machine stays as busy as it was when Lighthouse benchmarked it.
 Load that arrives in the middle of a run slows the page without changing the slowdown, and the score
 drops for a page that has not changed. So Lighthouse's own benchmark (its BenchmarkIndex function, run
-in Node) is taken just before and just after each gather; a run across which it moved by more than
-:data:`STEADY` is not judged but measured again, up to :data:`ATTEMPTS` runs in all.
+in Node, the median of :data:`SAMPLES` calls) is taken just before and just after each gather, and a run
+across which it moved by more than :data:`STEADY` is set aside and the page measured again, up to
+:data:`ATTEMPTS` runs in all. The median of the first :data:`RUNS` steady runs is judged.
+
+A shared virtual machine's speed can wander by itself: on one here, idle, 50 benchmark calls in a row ranged
+from 844 to 1,462, and half the runs of a page moved by more than 30 % between before and after. Failing
+then would fail a page for the machine's sake, so if fewer than RUNS runs were steady, the median of all
+ATTEMPTS runs is judged instead: a load that comes and goes cannot move the median of eight runs unless it
+slows most of them. Each page's summary says which way it was judged.
 """
 
 from __future__ import annotations
@@ -37,7 +44,9 @@ PAGE_FUNCTIONS = ROOT / "node_modules" / "lighthouse" / "core" / "lib" / "page-f
 REPORTS = ROOT / "_build" / "lighthouse"
 RUNS = 3
 #: The largest relative change of the machine's speed across one run that still lets the run be judged.
-STEADY = 0.2
+STEADY = 0.3
+#: Benchmark calls whose median is one reading of the machine's speed.
+SAMPLES = 3
 #: Runs per page at most, judged or not.
 ATTEMPTS = 8
 MINIMUM = {"performance": 0.90, "accessibility": 0.95}
@@ -54,25 +63,23 @@ def heaviest_chapter(site: Path) -> str:
 
 
 def machine_speed() -> float:
-    """Lighthouse's CPU benchmark (the function behind BenchmarkIndex), run once in Node now."""
+    """Lighthouse's CPU benchmark (the function behind BenchmarkIndex) run SAMPLES times in Node now: the median."""
     script = f"import {{pageFunctions}} from '{PAGE_FUNCTIONS.as_uri()}';" \
-             "console.log(pageFunctions.computeBenchmarkIndex());"
+             f"for (let i = 0; i < {SAMPLES}; i++) console.log(pageFunctions.computeBenchmarkIndex());"
     result = subprocess.run(["node", "--input-type=module", "-e", script],
                             capture_output=True, text=True, check=True, timeout=60)
-    return float(result.stdout)
+    return statistics.median(float(line) for line in result.stdout.split())
 
 
-def lighthouse(chromium: str, url: str, report: Path) -> dict | None:
+def lighthouse(chromium: str, url: str, report: Path) -> dict:
     """One calibrated Lighthouse run of url: the score of each category in MINIMUM (0 to 1), and the
-    run's BenchmarkIndex and CPU slowdown; None if the machine's speed moved during the gather."""
+    run's BenchmarkIndex and CPU slowdown, the machine's speed before and after, and whether it was steady."""
     common = [str(LIGHTHOUSE), url, f"--only-categories={','.join(MINIMUM)}", "--quiet"]
     with tempfile.TemporaryDirectory() as gathered:
         before = machine_speed()
         subprocess.run([*common, f"--chrome-path={chromium}", f"--chrome-flags={' '.join(CHROMIUM_ARGS)}",
                         f"--gather-mode={gathered}"], check=True, timeout=180)
         after = machine_speed()
-        if abs(after / before - 1) > STEADY:
-            return None
         artifacts_file = Path(gathered) / "artifacts.json"
         artifacts = json.loads(artifacts_file.read_text(encoding="utf-8"))
         slowdown = round(max(1.0, artifacts["BenchmarkIndex"] / PHONE_BENCHMARK_INDEX), 2)
@@ -84,7 +91,7 @@ def lighthouse(chromium: str, url: str, report: Path) -> dict | None:
     categories = json.loads(report.read_text(encoding="utf-8"))["categories"]
     return {**{name: categories[name]["score"] for name in MINIMUM},
             "benchmark index": artifacts["BenchmarkIndex"], "CPU slowdown": slowdown,
-            "speed before and after": (before, after)}
+            "speed before and after": (before, after), "steady": abs(after / before - 1) <= STEADY}
 
 
 @pytest.mark.browser
@@ -95,19 +102,16 @@ def test_lighthouse_scores(chromium: str, site: Path, site_url: str, which: str)
     path = f"{TOC_FILES[0]}.html" if which == "landing" else heaviest_chapter(site)
     REPORTS.mkdir(parents=True, exist_ok=True)
     runs: list[dict] = []
-    unsteady = 0
-    while len(runs) < RUNS and len(runs) + unsteady < ATTEMPTS:
-        run = lighthouse(chromium, f"{site_url}/{path}", REPORTS / f"{Path(path).stem}-{len(runs) + 1}.json")
-        if run is None:
-            unsteady += 1
-        else:
-            runs.append(run)
-    if len(runs) < RUNS:
-        pytest.fail(f"{path}: the machine's speed moved by more than {STEADY:.0%} during {unsteady} of "
-                    f"{ATTEMPTS} runs, so only {len(runs)} could be judged; run Lighthouse on a steadier machine")
-    medians = {name: statistics.median(run[name] for run in runs) for name in MINIMUM}
-    summary = f"{path}: " + ", ".join(f"{name} {[round(run[name] * 100) for run in runs]}" for name in MINIMUM)
-    summary += "; " + ", ".join(f"{key} {[run[key] for run in runs]}" for key in ("benchmark index", "CPU slowdown", "speed before and after"))
-    summary += f" (the phone: {PHONE_BENCHMARK_INDEX}); runs measured again as the machine's speed moved: {unsteady}"
+    while sum(run["steady"] for run in runs) < RUNS and len(runs) < ATTEMPTS:
+        runs.append(lighthouse(chromium, f"{site_url}/{path}", REPORTS / f"{Path(path).stem}-{len(runs) + 1}.json"))
+    steady = [run for run in runs if run["steady"]]
+    judged = steady if len(steady) >= RUNS else runs
+    medians = {name: statistics.median(run[name] for run in judged) for name in MINIMUM}
+    summary = f"{path}: " + ", ".join(f"{name} {[round(run[name] * 100) for run in judged]}" for name in MINIMUM)
+    summary += "; " + ", ".join(f"{key} {[run[key] for run in judged]}" for key in ("benchmark index", "CPU slowdown", "speed before and after"))
+    summary += f" (the phone: {PHONE_BENCHMARK_INDEX}); runs set aside as the machine's speed moved by over {STEADY:.0%}: "
+    summary += str([run["speed before and after"] for run in runs if not run["steady"]] or "none")
+    if judged is runs:
+        summary += f"; fewer than {RUNS} of {ATTEMPTS} runs were steady, so all {ATTEMPTS} are judged"
     (REPORTS / f"{Path(path).stem}-summary.txt").write_text(summary + "\n", encoding="utf-8")
     assert all(medians[name] >= MINIMUM[name] for name in MINIMUM), summary
