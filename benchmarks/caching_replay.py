@@ -3,10 +3,10 @@
 A seeded Zipf trace (default: 200 000 requests over 1 000 keys, alpha 0.8) goes through a
 cache of 100 keys under each policy; every run is timed with time.perf_counter and the
 median over --runs runs is printed, with the speed-up. Target: at least 5x for LRU and FIFO,
-whose hit counts must also be equal (checked here). replay's LRU keeps one time per key instead of
-reordering a list on every hit, and its FIFO one insertion time per key (model._lru_by_recency,
-model._fifo_by_insertion). cachetools gets the trace as a Python list (its fastest input);
-replay gets the numpy array and converts it itself, inside the timing.
+whose hit counts must also be equal (checked here). replay counts LRU's hits with the standard
+library's LRU cache, functools.lru_cache, which runs in C (model._lru_hit_count), and FIFO's with one
+insertion number per key (model._fifo_hit_count). cachetools gets the trace as a Python list (its
+fastest input); replay gets the numpy array and converts it itself, inside the timing.
 
 LFU and RANDOM are shown for information only: cachetools' LFUCache forgets a key's count
 when it is evicted (replay's LFU keeps it) and RRCache draws from its own random generator,

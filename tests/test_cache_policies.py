@@ -239,7 +239,7 @@ def test_fast_lru_and_fifo_equal_the_readable_queue(keys, size, warm, as_array):
 
 @given(st.lists(st.integers(0, 30), max_size=300), st.integers(1, 12), st.booleans())
 def test_hit_count_counts_the_readable_queues_hits(keys, size, as_array):
-    """replay's hit count (FIFO's counted without flags) equals the hits of the chapter's queue."""
+    """replay's hit count (LRU's and FIFO's counted without flags) equals the hits of the chapter's queue."""
     from widgets.caching import model
 
     trace = np.array(keys, dtype=np.int64) if as_array else keys
@@ -254,4 +254,5 @@ def test_fast_paths_take_any_hashable_keys():
     for policy in ("lru", "fifo"):
         assert caching.hit_flags(policy, 2, keys) == caching.model._queue(keys, 2, [], policy)
     assert list(caching.hit_flags("lru", 2, np.array([-5, 7, -5, 10**12, 7]))) == [0, 0, 1, 0, 0]
-    assert caching.hit_count("fifo", 2, keys) == caching.model._queue(keys, 2, [], "fifo").count(1)
+    for policy in ("lru", "fifo"):
+        assert caching.hit_count(policy, 2, keys) == caching.model._queue(keys, 2, [], policy).count(1)

@@ -169,6 +169,18 @@ def _fifo_by_insertion(keys: list, size: int, inserted) -> bytearray:
     return flags
 
 
+def _lru_hit_count(keys: list, size: int) -> int:
+    """The hits :func:`_lru_by_recency` flags, only counted, by the standard library's LRU cache.
+
+    ``functools.lru_cache`` keeps the ``size`` most recently used keys and counts its hits, in C;
+    what it caches (the key's ``id``) does not matter. The deque drains the requests without a
+    Python loop.
+    """
+    lookup = functools.lru_cache(maxsize=size)(id)
+    collections.deque(map(lookup, keys), maxlen=0)
+    return lookup.cache_info().hits
+
+
 def _fifo_hit_count(keys: list, size: int, inserted) -> int:
     """The hits :func:`_fifo_by_insertion` flags, only counted: no request's position is needed."""
     misses = 0
@@ -268,15 +280,19 @@ def hit_flags(policy: str, cache_size: int, keys, seed: int = 0, warm: Iterable 
 
 
 def hit_count(policy: str, cache_size: int, keys, seed: int = 0) -> int:
-    """The hits of an empty cache replaying ``keys``: ``hit_flags(...).count(1)``, FIFO's counted directly.
+    """The hits of an empty cache replaying ``keys``: ``hit_flags(...).count(1)``, LRU's and FIFO's counted directly.
 
     >>> hit_count("fifo", 2, [1, 2, 1, 3, 1, 2]), hit_flags("fifo", 2, [1, 2, 1, 3, 1, 2]).count(1)
     (1, 1)
     """
-    if _check.choice("policy", policy, POLICIES) != "fifo" or not _check.integer("cache_size", cache_size, 0, MAX_KEYS):
-        return hit_flags(policy, cache_size, keys, seed).count(1)
+    policy = _check.choice("policy", policy, POLICIES)
+    size = _check.integer("cache_size", cache_size, 0, MAX_KEYS)
+    if policy not in ("lru", "fifo") or not size:
+        return hit_flags(policy, size, keys, seed).count(1)
     _check.seed(seed)
-    return _fifo_hit_count(_as_list(keys), cache_size, _last_seen(keys))
+    if policy == "lru":
+        return _lru_hit_count(_as_list(keys), size)
+    return _fifo_hit_count(_as_list(keys), size, _last_seen(keys))
 
 
 def replay(policy: str, cache_size: int, keys, seed: int = 0) -> Replay:
