@@ -265,6 +265,33 @@ def _peak(e, peak_factor: float, per: str) -> str:
             f"peak = {_num(e.average_qps)} × {_num(peak_factor)} = {_num(e.peak_qps)} {per}/s.")
 
 
+def _sized_for_peak(e, per_unit: float, target: float, unit: str, verb: str, work: str) -> tuple[str, Pitfall]:
+    """The step that divides the peak by what one ``unit`` may carry at the ``target`` utilisation, and the slip
+    of running every unit flat out."""
+    usable = per_unit * target
+    step = (f"A {unit} may {verb} {_num(per_unit)} × {_num(target)} = {_num(usable)} {work}/s; "
+            f"{_num(e.peak_qps)} ÷ {_num(usable)} = {_num(e.peak_qps / usable)}, rounded up: {e.hosts} {unit}s.")
+    flat_out = Pitfall(float(units_needed(e.peak_qps, per_unit)),
+                       f"That runs every {unit} flat out at the peak; keep each at the target utilisation.")
+    return step, flat_out
+
+
+#: What a bandwidth unit is called when the slip reads it as bytes.
+_BYTES_NAMED = {"Mbit/s": "megabytes", "Gbit/s": "gigabytes"}
+
+
+def _bandwidth(e, bytes_each: float, scale: float, scale_text: str, unit: str) -> tuple[float, tuple, Pitfall]:
+    """The peak's bandwidth in ``unit`` (``scale`` bit/s), the two steps that compute it, and the slip of
+    answering in bytes."""
+    bits = bandwidth_bits_per_second(e.peak_qps, bytes_each)
+    steps = (f"Bandwidth = {_num(e.peak_qps)} × {_num(bytes_each)} bytes × {BITS_PER_BYTE} bits = "
+             f"{_num(bits)} bit/s.",
+             _converted(bits, "bit/s", scale, scale_text, unit))
+    in_bytes = Pitfall(bits / BITS_PER_BYTE / scale,
+                       f"That is {_BYTES_NAMED[unit]} a second; a byte is {BITS_PER_BYTE} bits.")
+    return bits / scale, steps, in_bytes
+
+
 def _forgot_peak(e, what: str) -> Pitfall:
     return Pitfall(e.average_qps, f"That is the day's average {what} rate; the question asks for the peak: "
                                   "multiply by the peak factor.")
@@ -386,16 +413,12 @@ def _feed_celebrity(v: Mapping[str, float]) -> _Solution:
 def _feed_hosts(v: Mapping[str, float]) -> _Solution:
     e = estimate(v["daily_active_users"], v["feed_reads_per_user_per_day"], peak_factor=v["peak_factor"],
                  per_host_qps=v["reads_per_server"], target_utilization=v["target_utilization"])
-    flat_out = estimate(v["daily_active_users"], v["feed_reads_per_user_per_day"], peak_factor=v["peak_factor"],
-                        per_host_qps=v["reads_per_server"])
-    usable = v["reads_per_server"] * v["target_utilization"]
+    step, flat_out = _sized_for_peak(e, v["reads_per_server"], v["target_utilization"], "server", "carry", "reads")
     return _Solution(float(e.hosts), (
         _per_day("Feed reads", v["daily_active_users"], v["feed_reads_per_user_per_day"], e.requests_per_day),
         _peak(e, v["peak_factor"], "reads"),
-        f"A server may carry {_num(v['reads_per_server'])} × {_num(v['target_utilization'])} = {_num(usable)} reads/s; "
-        f"{_num(e.peak_qps)} ÷ {_num(usable)} = {_num(e.peak_qps / usable)}, rounded up: {e.hosts} servers.",
-    ), (Pitfall(float(flat_out.hosts), "That runs every server flat out at the peak; keep each at the target "
-                                       "utilisation."),))
+        step,
+    ), (flat_out,))
 
 
 def _feed_timeline_cache(v: Mapping[str, float]) -> _Solution:
@@ -455,29 +478,24 @@ def _chat_gateways(v: Mapping[str, float]) -> _Solution:
 
 def _chat_shards(v: Mapping[str, float]) -> _Solution:
     e = _chat_messages(v, per_host_qps=v["writes_per_shard"], target_utilization=v["target_utilization"])
-    flat_out = _chat_messages(v, per_host_qps=v["writes_per_shard"])
-    usable = v["writes_per_shard"] * v["target_utilization"]
+    step, flat_out = _sized_for_peak(e, v["writes_per_shard"], v["target_utilization"], "shard", "take", "writes")
     return _Solution(float(e.hosts), (
         _per_day("Messages", v["daily_active_users"], v["messages_per_user_per_day"], e.requests_per_day),
         _peak(e, v["peak_factor"], "writes"),
-        f"A shard may take {_num(v['writes_per_shard'])} × {_num(v['target_utilization'])} = {_num(usable)} writes/s; "
-        f"{_num(e.peak_qps)} ÷ {_num(usable)} = {_num(e.peak_qps / usable)}, rounded up: {e.hosts} shards.",
-    ), (Pitfall(float(flat_out.hosts), "That runs every shard flat out at the peak; keep each at the target "
-                                       "utilisation."),
+        step,
+    ), (flat_out,
         Pitfall(float(units_needed(e.average_qps, v["writes_per_shard"], v["target_utilization"])),
                 "That sizes for the day's average; shards must take the peak.")))
 
 
 def _notification_bandwidth(v: Mapping[str, float]) -> _Solution:
     e = estimate(v["daily_active_users"], v["pushes_per_user_per_day"], peak_factor=v["peak_factor"])
-    bits = bandwidth_bits_per_second(e.peak_qps, v["bytes_per_push"])
-    return _Solution(bits / 1e6, (
+    answer, steps, in_bytes = _bandwidth(e, v["bytes_per_push"], 1e6, "10⁶", "Mbit/s")
+    return _Solution(answer, (
         _per_day("Pushes", v["daily_active_users"], v["pushes_per_user_per_day"], e.requests_per_day),
         _peak(e, v["peak_factor"], "pushes"),
-        f"Bandwidth = {_num(e.peak_qps)} × {_num(v['bytes_per_push'])} bytes × {BITS_PER_BYTE} bits = "
-        f"{_num(bits)} bit/s.",
-        _converted(bits, "bit/s", 1e6, "10⁶", "Mbit/s"),
-    ), (Pitfall(bits / BITS_PER_BYTE / 1e6, "That is megabytes a second; a byte is 8 bits."),
+        *steps,
+    ), (in_bytes,
         Pitfall(bandwidth_bits_per_second(e.average_qps, v["bytes_per_push"]) / 1e6,
                 "That is the day's average; the question asks for the peak.")))
 
@@ -489,18 +507,14 @@ def _general_replicas(v: Mapping[str, float]) -> _Solution:
     reads_per_user = v["page_views_per_user_per_day"] * v["reads_per_page_view"]
     e = estimate(v["daily_active_users"], reads_per_user, peak_factor=v["peak_factor"],
                  per_host_qps=v["reads_per_replica"], target_utilization=v["target_utilization"])
-    flat_out = estimate(v["daily_active_users"], reads_per_user, peak_factor=v["peak_factor"],
-                        per_host_qps=v["reads_per_replica"])
-    usable = v["reads_per_replica"] * v["target_utilization"]
+    step, flat_out = _sized_for_peak(e, v["reads_per_replica"], v["target_utilization"], "replica", "serve", "reads")
     return _Solution(float(e.hosts), (
         f"Reads a user a day = {_num(v['page_views_per_user_per_day'])} views × {_num(v['reads_per_page_view'])} "
         f"= {_num(reads_per_user)}.",
         _per_day("Reads", v["daily_active_users"], reads_per_user, e.requests_per_day),
         _peak(e, v["peak_factor"], "reads"),
-        f"A replica may serve {_num(v['reads_per_replica'])} × {_num(v['target_utilization'])} = {_num(usable)} "
-        f"reads/s; {_num(e.peak_qps)} ÷ {_num(usable)} = {_num(e.peak_qps / usable)}, rounded up: {e.hosts} replicas.",
-    ), (Pitfall(float(flat_out.hosts), "That runs every replica flat out at the peak; keep each at the target "
-                                       "utilisation."),))
+        step,
+    ), (flat_out,))
 
 
 def _general_storage_shards(v: Mapping[str, float]) -> _Solution:
@@ -515,14 +529,12 @@ def _general_storage_shards(v: Mapping[str, float]) -> _Solution:
 
 def _general_image_bandwidth(v: Mapping[str, float]) -> _Solution:
     e = estimate(v["daily_active_users"], v["images_per_user_per_day"], peak_factor=v["peak_factor"])
-    bits = bandwidth_bits_per_second(e.peak_qps, v["bytes_per_image"])
-    return _Solution(bits / 1e9, (
+    answer, steps, in_bytes = _bandwidth(e, v["bytes_per_image"], 1e9, "10⁹", "Gbit/s")
+    return _Solution(answer, (
         _per_day("Images", v["daily_active_users"], v["images_per_user_per_day"], e.requests_per_day),
         _peak(e, v["peak_factor"], "images"),
-        f"Bandwidth = {_num(e.peak_qps)} × {_num(v['bytes_per_image'])} bytes × {BITS_PER_BYTE} bits = "
-        f"{_num(bits)} bit/s.",
-        _converted(bits, "bit/s", 1e9, "10⁹", "Gbit/s"),
-    ), (Pitfall(bits / BITS_PER_BYTE / 1e9, "That is gigabytes a second; a byte is 8 bits."),))
+        *steps,
+    ), (in_bytes,))
 
 
 def _general_origin_load(v: Mapping[str, float]) -> _Solution:
