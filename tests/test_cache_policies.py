@@ -256,3 +256,5 @@ def test_fast_paths_take_any_hashable_keys():
     assert list(caching.hit_flags("lru", 2, np.array([-5, 7, -5, 10**12, 7]))) == [0, 0, 1, 0, 0]
     for policy in ("lru", "fifo"):
         assert caching.hit_count(policy, 2, keys) == caching.model._queue(keys, 2, [], policy).count(1)
+    equal_keys = [1, 1.0, True, 2, 1, 3, 1.0]  # one key to a dict: 1 == 1.0 == True
+    assert caching.hit_count("lru", 2, equal_keys) == caching.model._queue(equal_keys, 2, [], "lru").count(1) == 4

@@ -169,8 +169,8 @@ def _fifo_by_insertion(keys: list, size: int, inserted) -> bytearray:
     return flags
 
 
-def _lru_hit_count(keys: list, size: int) -> int:
-    """The hits :func:`_lru_by_recency` flags, only counted, by the standard library's LRU cache.
+def _lru_hit_count(keys: list[int], size: int) -> int:
+    """The hits :func:`_lru_by_recency` flags, only counted, by the standard library's LRU cache (for integer keys).
 
     ``functools.lru_cache`` keeps the ``size`` most recently used keys and counts its hits, in C;
     what it caches (the key's ``id``) does not matter. The deque drains the requests without a
@@ -287,12 +287,13 @@ def hit_count(policy: str, cache_size: int, keys, seed: int = 0) -> int:
     """
     policy = _check.choice("policy", policy, POLICIES)
     size = _check.integer("cache_size", cache_size, 0, MAX_KEYS)
-    if policy not in ("lru", "fifo") or not size:
-        return hit_flags(policy, size, keys, seed).count(1)
-    _check.seed(seed)
-    if policy == "lru":
+    if size and policy == "fifo":
+        _check.seed(seed)
+        return _fifo_hit_count(_as_list(keys), size, _last_seen(keys))
+    if size and policy == "lru" and isinstance(keys, np.ndarray) and keys.dtype.kind in "iu":
+        _check.seed(seed)  # integers only: lru_cache would tell 1 from 1.0 and True, which a dict does not
         return _lru_hit_count(_as_list(keys), size)
-    return _fifo_hit_count(_as_list(keys), size, _last_seen(keys))
+    return hit_flags(policy, size, keys, seed).count(1)
 
 
 def replay(policy: str, cache_size: int, keys, seed: int = 0) -> Replay:
