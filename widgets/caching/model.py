@@ -173,10 +173,10 @@ def _lru_hit_count(keys: list[int], size: int) -> int:
     """The hits :func:`_lru_by_recency` flags, only counted, by the standard library's LRU cache (for integer keys).
 
     ``functools.lru_cache`` keeps the ``size`` most recently used keys and counts its hits, in C;
-    what it caches (the key's ``id``) does not matter. The deque drains the requests without a
-    Python loop.
+    what it caches does not matter (``callable(key)``, a shared ``False``: nothing to allocate on a
+    miss). The deque drains the requests without a Python loop.
     """
-    lookup = functools.lru_cache(maxsize=size)(id)
+    lookup = functools.lru_cache(maxsize=size)(callable)
     collections.deque(map(lookup, keys), maxlen=0)
     return lookup.cache_info().hits
 
