@@ -3,8 +3,8 @@
 A seeded Zipf trace (default: 200 000 requests over 1 000 keys, alpha 0.8) goes through a
 cache of 100 keys under each policy; every run is timed with time.perf_counter and the
 median over --runs runs is printed, with the speed-up. Target: at least 5x for LRU and FIFO,
-whose hit counts must also be equal (checked here). replay counts LRU's hits with the standard
-library's LRU cache, functools.lru_cache, which runs in C (model._lru_hit_count), and FIFO's with one
+whose hit counts must also be equal (checked here). replay counts LRU's hits on an integer trace with
+the standard library's LRU cache, functools.lru_cache, which runs in C (model._lru_hit_count), and FIFO's with one
 insertion number per key (model._fifo_hit_count). cachetools gets the trace as a Python list (its
 fastest input); replay gets the numpy array and converts it itself, inside the timing.
 

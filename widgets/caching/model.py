@@ -280,7 +280,8 @@ def hit_flags(policy: str, cache_size: int, keys, seed: int = 0, warm: Iterable 
 
 
 def hit_count(policy: str, cache_size: int, keys, seed: int = 0) -> int:
-    """The hits of an empty cache replaying ``keys``: ``hit_flags(...).count(1)``, LRU's and FIFO's counted directly.
+    """The hits of an empty cache replaying ``keys``: ``hit_flags(...).count(1)``; FIFO's, and LRU's on an
+    integer array, counted directly.
 
     >>> hit_count("fifo", 2, [1, 2, 1, 3, 1, 2]), hit_flags("fifo", 2, [1, 2, 1, 3, 1, 2]).count(1)
     (1, 1)
