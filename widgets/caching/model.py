@@ -288,12 +288,11 @@ def hit_count(policy: str, cache_size: int, keys, seed: int = 0) -> int:
     """
     policy = _check.choice("policy", policy, POLICIES)
     size = _check.integer("cache_size", cache_size, 0, MAX_KEYS)
+    _check.seed(seed)
     if size and policy == "fifo":
-        _check.seed(seed)
         return _fifo_hit_count(_as_list(keys), size, _last_seen(keys))
     if size and policy == "lru" and isinstance(keys, np.ndarray) and keys.dtype.kind in "iu":
-        _check.seed(seed)  # integers only: lru_cache would tell 1 from 1.0 and True, which a dict does not
-        return _lru_hit_count(_as_list(keys), size)
+        return _lru_hit_count(_as_list(keys), size)  # integers only: lru_cache tells 1 from 1.0 and True, a dict does not
     return hit_flags(policy, size, keys, seed).count(1)
 
 
