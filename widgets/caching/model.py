@@ -292,7 +292,8 @@ def hit_count(policy: str, cache_size: int, keys, seed: int = 0) -> int:
     if size and policy == "fifo":
         return _fifo_hit_count(_as_list(keys), size, _last_seen(keys))
     if size and policy == "lru" and isinstance(keys, np.ndarray) and keys.dtype.kind in "iu":
-        return _lru_hit_count(_as_list(keys), size)  # integers only: lru_cache tells 1 from 1.0 and True, a dict does not
+        # integers only: lru_cache tells 1 from 1.0 and True, which a dict does not
+        return _lru_hit_count(_as_list(keys), size)
     return hit_flags(policy, size, keys, seed).count(1)
 
 
